@@ -1,0 +1,1 @@
+"""Faust agents, one module each; thin: they move records and call pure functions."""

@@ -1,0 +1,1 @@
+"""diplofeed: news articles in, a live feed of diplomatic events out."""

@@ -1,0 +1,243 @@
+"""The `diplofeed` command: thin subcommands over the pipeline's modules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.config import Settings, load_settings
+
+
+def cmd_broker(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.broker import BrokerError, LocalBroker
+
+    broker = LocalBroker(settings)
+    try:
+        if args.action == "start":
+            status = broker.start()
+            print(status.describe())
+            if not status.external:
+                print(f"broker log: {broker.log_file}")
+        elif args.action == "stop":
+            print("Kafka stopped" if broker.stop() else "Kafka was not running")
+        else:
+            status = broker.status()
+            print(status.describe())
+            return 0 if status.running or status.external else 3
+    except BrokerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.topics import create_topics, topic_specs
+
+    created = create_topics(settings)
+    for spec in topic_specs(settings):
+        state = "created" if spec.name in created else "exists"
+        print(f"{spec.name:32} partitions={spec.partitions:<3} {state}")
+    return 0
+
+
+def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.ingest.publisher import ArticlePublisher
+    from pipeline.ingest.sources import iter_inputs
+    from pipeline.topics import create_topics
+
+    create_topics(settings)
+    publisher = ArticlePublisher(settings)
+    try:
+        summary = publisher.publish(
+            iter_inputs(args.paths or ["-"], max_bytes=settings.max_input_bytes), progress=not args.quiet
+        )
+    finally:
+        publisher.close()
+    print(summary.line(), file=sys.stderr)
+    for rejection in summary.rejections:
+        print(f"  rejected {rejection.source}: [{rejection.error}] {rejection.reason}", file=sys.stderr)
+    return 0 if summary.ok else 1
+
+
+def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
+    from pipeline.ingest.publisher import ArticlePublisher
+    from pipeline.ingest.watch import FolderWatcher, WatchState
+    from pipeline.metrics import Metrics, start_http_server
+    from pipeline.topics import create_topics
+
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    create_topics(settings)
+    metrics = Metrics.create("publisher", topic_prefix=settings.topic_prefix)
+    if args.metrics_port != 0:
+        start_http_server(metrics, args.metrics_port or settings.metrics_port)
+    publisher = ArticlePublisher(settings, on_outcome=_publisher_metrics(metrics))
+    state = WatchState.load(Path(args.state) if args.state else settings.watch_state_file)
+    watcher = FolderWatcher(folder, publisher, state, max_bytes=settings.max_input_bytes, poll_s=args.poll)
+    stopping = {"flag": False}
+
+    def stop(*_: object) -> None:
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"watching {folder} (state {state.path}); Ctrl-C to stop", file=sys.stderr, flush=True)
+    try:
+        watcher.run(lambda: stopping["flag"], lambda s: print(s.line(), file=sys.stderr, flush=True))
+    finally:
+        publisher.close()
+    return 0
+
+
+def _publisher_metrics(metrics: object):  # type: ignore[no-untyped-def]
+    def on_outcome(outcome: str, reason: str | None) -> None:
+        if outcome == "published":
+            metrics.article_published()  # type: ignore[attr-defined]
+        elif outcome == "duplicate":
+            metrics.article_duplicate()  # type: ignore[attr-defined]
+        else:
+            metrics.article_rejected(reason or "other")  # type: ignore[attr-defined]
+            metrics.dead_letter("publish", reason or "other")  # type: ignore[attr-defined]
+
+    return on_outcome
+
+
+def cmd_tail(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.tail import tail
+
+    topic = args.topic if args.raw_name else settings.topic(args.topic)
+    tail(
+        settings,
+        topic,
+        from_beginning=not args.live,
+        idle_timeout_s=args.idle_timeout,
+        max_records=args.max,
+        values_only=args.values,
+    )
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.worker import run_worker
+
+    run_worker(settings)
+    return 0
+
+
+def cmd_extract(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.offline import extract_paths, write_feed
+
+    lines = extract_paths(args.paths, settings)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        for line in lines:
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    if args.feed:
+        write_feed(lines, Path(args.feed))
+    return 0
+
+
+def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.offline import evaluate_folder
+
+    report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
+    print(report_text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.demo import run_demo
+
+    return run_demo(settings, once=args.once, inbox=Path(args.inbox), timeout_s=args.timeout)
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.bench import run_bench
+
+    return run_bench(settings, articles=args.articles, json_path=args.json, smoke=args.smoke)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="diplofeed", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    broker = sub.add_parser("broker", help="run a local single-node Kafka (KRaft)")
+    broker.add_argument("action", choices=["start", "stop", "status"])
+    broker.set_defaults(func=cmd_broker)
+
+    topics = sub.add_parser("topics", help="create the project's topics")
+    topics.add_argument("action", choices=["create"])
+    topics.set_defaults(func=cmd_topics)
+
+    publish = sub.add_parser("publish", help="publish articles from files, folders, JSON Lines or stdin (-)")
+    publish.add_argument("paths", nargs="*", help="text files, folders, .jsonl files, or - for stdin")
+    publish.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    publish.set_defaults(func=cmd_publish)
+
+    watch = sub.add_parser("watch", help="publish each new file that lands in a folder")
+    watch.add_argument("folder")
+    watch.add_argument("--state", help="state file (default: DIPLOFEED_DATA_DIR/watch-state.json)")
+    watch.add_argument("--poll", type=float, default=1.0, help="seconds between scans")
+    watch.add_argument(
+        "--metrics-port", type=int, default=None, help="0 disables; default DIPLOFEED_METRICS_PORT"
+    )
+    watch.set_defaults(func=cmd_watch)
+
+    tail = sub.add_parser("tail", help="print a topic's records as JSON lines")
+    tail.add_argument(
+        "topic", help="logical topic (articles, entities, quotes, events, diplomatic-feed, dead-letters)"
+    )
+    tail.add_argument("--live", action="store_true", help="only new records (default: from the beginning)")
+    tail.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
+    tail.add_argument("--max", type=int, default=None, help="stop after this many records")
+    tail.add_argument("--values", action="store_true", help="print only record values")
+    tail.add_argument("--raw-name", action="store_true", help="TOPIC is a wire name, no prefix added")
+    tail.set_defaults(func=cmd_tail)
+
+    worker = sub.add_parser("worker", help="run a Faust worker (extraction agents, feed sink, web)")
+    worker.set_defaults(func=cmd_worker)
+
+    extract = sub.add_parser("extract", help="run the extraction offline, without Kafka")
+    extract.add_argument("paths", nargs="+")
+    extract.add_argument("--out", help="JSON Lines output (default stdout)")
+    extract.add_argument("--feed", help="also merge into a feed and write it as JSON")
+    extract.set_defaults(func=cmd_extract)
+
+    evaluate = sub.add_parser("evaluate", help="score extraction against a gold file")
+    evaluate.add_argument("articles_dir")
+    evaluate.add_argument("gold")
+    evaluate.add_argument("--json", help="also write the scores as JSON")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    demo = sub.add_parser("demo", help="broker + worker + seeds in, feed out (the main job)")
+    demo.add_argument("--once", action="store_true", help="exit after printing the feed")
+    demo.add_argument("--inbox", default="inbox", help="folder watched for new articles")
+    demo.add_argument("--timeout", type=float, default=300.0, help="longest wait for the feed to settle")
+    demo.set_defaults(func=cmd_demo)
+
+    bench = sub.add_parser("bench", help="throughput, latency and scaling benchmark")
+    bench.add_argument("--articles", type=int, default=300)
+    bench.add_argument("--json", help="write the figures as JSON")
+    bench.add_argument("--smoke", action="store_true", help="tiny run that checks the benchmark works")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    return int(args.func(settings, args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

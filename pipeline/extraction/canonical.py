@@ -1,0 +1,84 @@
+"""Group the mentions of one article into entities with one canonical name each."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.extraction.countries import fold, within_one_edit
+
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True)
+class RawMention:
+    """One cleaned entity mention: token range, character range, name text and label."""
+
+    tok_start: int
+    tok_end: int
+    start: int
+    end: int
+    name: str
+    label: str
+
+
+def person_key(name: str) -> str:
+    """Folded last name, the clustering key of people ('J.D. Vance' -> 'vance')."""
+    parts = name.split()
+    return _PUNCT.sub("", fold(parts[-1])) if parts else ""
+
+
+def _first_key(name: str) -> str:
+    parts = name.split()
+    return _PUNCT.sub("", fold(parts[0])) if len(parts) > 1 else ""
+
+
+def _merge_keys(keys: list[str]) -> dict[str, str]:
+    """Map each last-name key to a representative; keys one edit apart (6+ letters) are one person."""
+    rep: dict[str, str] = {}
+    reps: list[str] = []
+    for key in sorted(set(keys), key=lambda k: (-len(k), k)):
+        target = next((r for r in reps if len(key) >= 6 and within_one_edit(r, key)), None)
+        if target is None:
+            reps.append(key)
+            target = key
+        rep[key] = target
+    return rep
+
+
+def cluster_people(mentions: list[RawMention]) -> dict[int, str]:
+    """Canonical person name per mention index: the fullest, most frequent spelling in its cluster."""
+    people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON"]
+    rep = _merge_keys([person_key(m.name) for _, m in people])
+    by_key: dict[str, list[tuple[int, RawMention]]] = {}
+    for i, m in people:
+        by_key.setdefault(rep[person_key(m.name)], []).append((i, m))
+    out: dict[int, str] = {}
+    for group in by_key.values():
+        counts = Counter(m.name for _, m in group)
+        firsts = {_first_key(m.name) for _, m in group if _first_key(m.name)}
+        if len(firsts) <= 1:
+            best = max(counts, key=lambda n: (len(n.split()), counts[n], len(n)))
+            out.update({i: best for i, _ in group})
+            continue
+        # Several first names share a last name: keep them apart, bare surnames go to the latest full form.
+        best_by_first: dict[str, str] = {}
+        for first in firsts:
+            forms = [n for n in counts if _first_key(n) == first]
+            best_by_first[first] = max(forms, key=lambda n: (len(n.split()), counts[n], len(n)))
+        latest: str | None = None
+        pending: list[int] = []
+        for i, m in sorted(group, key=lambda p: p[1].start):
+            first = _first_key(m.name)
+            if first:
+                latest = best_by_first[first]
+                out[i] = latest
+                for j in pending:
+                    out[j] = latest
+                pending = []
+            elif latest is not None:
+                out[i] = latest
+            else:
+                pending.append(i)
+    return out

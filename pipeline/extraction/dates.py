@@ -1,0 +1,126 @@
+"""Resolve relative dates and clock times against the article's publication date.
+
+Weekday and day-word arithmetic is done here (it depends on tense); anything with a month
+and a day goes to dateparser, and time zones go through zoneinfo.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+Direction = Literal["past", "future"]
+
+_WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_WEEKDAY_RE = re.compile(
+    r"\b(?:(?P<mod>last|next|this|coming|past|previous)\s+)?(?P<day>" + "|".join(_WEEKDAYS) + r")\b",
+    re.IGNORECASE,
+)
+_DAY_WORDS: dict[str, int] = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+_DAY_WORD_RE = re.compile(r"\b(today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)
+_HAS_DAY_NUMBER = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+#: Time-zone words -> IANA zone.  Only zones named in the text are used: no zone, no UTC time.
+ZONES: dict[str, str] = {
+    "gmt": "UTC", "utc": "UTC", "z": "UTC", "et": "America/New_York", "est": "America/New_York",
+    "edt": "America/New_York", "eastern": "America/New_York", "ct": "America/Chicago",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "mt": "America/Denver", "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "bst": "Europe/London",
+    "cet": "Europe/Paris", "cest": "Europe/Paris", "msk": "Europe/Moscow", "moscow": "Europe/Moscow",
+    "ist": "Asia/Kolkata", "india": "Asia/Kolkata", "beijing": "Asia/Shanghai", "china": "Asia/Shanghai",
+    "jst": "Asia/Tokyo", "tokyo": "Asia/Tokyo", "kst": "Asia/Seoul", "kyiv": "Europe/Kyiv",
+    "kiev": "Europe/Kyiv", "london": "Europe/London", "paris": "Europe/Paris", "washington": "America/New_York",
+    "eet": "Europe/Athens", "eest": "Europe/Athens", "pakistan": "Asia/Karachi", "pkt": "Asia/Karachi",
+}
+_ZONE_ALT = "|".join(sorted((re.escape(z) for z in ZONES), key=len, reverse=True))
+TIME_RE = re.compile(
+    r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?\s*"
+    r"(?:\(\s*)?(?P<zone>(?:" + _ZONE_ALT + r")\b(?:\s+time)?)",
+    re.IGNORECASE,
+)
+
+
+def resolve_date(text: str, published: dt.date | None, direction: Direction = "past") -> dt.date | None:
+    """The calendar day a date expression names, or None when it does not fix one day."""
+    low = text.lower().replace("’s", "").replace("'s", "").strip()
+    iso = _ISO_DATE.search(low)
+    if iso:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    if published is not None:
+        word = _DAY_WORD_RE.search(low)
+        if word:
+            return published + dt.timedelta(days=_DAY_WORDS.get(word[1].lower(), 0))
+        weekday = _WEEKDAY_RE.search(low)
+        if weekday and not _HAS_DAY_NUMBER.search(low):
+            return _weekday_date(weekday["day"].lower(), (weekday["mod"] or "").lower(), published, direction)
+    if not (_HAS_DAY_NUMBER.search(low) and re.search(r"[a-z]{3}", low)):
+        return None
+    return _month_day(low, published, direction)
+
+
+def _weekday_date(day: str, mod: str, published: dt.date, direction: Direction) -> dt.date:
+    target = _WEEKDAYS[day]
+    back = (published.weekday() - target) % 7
+    ahead = (target - published.weekday()) % 7
+    if mod in ("last", "past", "previous"):
+        return published - dt.timedelta(days=back or 7)
+    if mod in ("next", "coming"):
+        return published + dt.timedelta(days=ahead or 7)
+    if direction == "future":
+        return published + dt.timedelta(days=ahead)
+    return published - dt.timedelta(days=back)
+
+
+def _month_day(text: str, published: dt.date | None, direction: Direction) -> dt.date | None:
+    base = dt.datetime.combine(published or dt.date.today(), dt.time(12))
+    settings = {"REQUIRE_PARTS": ["day", "month"], "RELATIVE_BASE": base, "PREFER_DAY_OF_MONTH": "first"}
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    day = parsed.date()
+    if _HAS_YEAR.search(text) or published is None:
+        return day
+    try:
+        day = day.replace(year=published.year)
+    except ValueError:
+        return None
+    # A past event dated well after publication is from the previous year ("on December 12" in January).
+    if direction == "past" and (day - published).days > 31:
+        day = day.replace(year=published.year - 1)
+    return day
+
+
+def resolve_time(text: str, day: dt.date | None) -> dt.datetime | None:
+    """UTC instant of the first clock time with a stated zone in text, on the given day."""
+    if day is None:
+        return None
+    for match in TIME_RE.finditer(text):
+        hour = int(match["h"])
+        minute = int(match["m"] or 0)
+        ampm = (match["ampm"] or "").lower()
+        if not ampm and match["m"] is None:
+            continue  # a bare number before a zone word is not a clock time
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+        zone_key = match["zone"].lower().removesuffix(" time").strip()
+        zone = ZONES.get(zone_key)
+        if zone is None:
+            continue
+        local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(zone))
+        return local.astimezone(dt.timezone.utc)
+    return None

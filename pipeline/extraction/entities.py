@@ -1,0 +1,317 @@
+"""Named entities of one article: clean spaCy's mentions, fix common small-model errors, merge.
+
+Returns an ``EntityIndex`` that the quote and event rules use to map tokens to canonical
+names and canonical names to actors (capitals and demonyms resolve to their country).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan
+
+from pipeline.extraction.canonical import RawMention, cluster_people, person_key
+from pipeline.extraction.countries import capital_code, country_code, country_name, demonym_code, fold
+from pipeline.extraction.ids import stable_id
+from pipeline.extraction.lexicon import (
+    ENTITY_LABELS,
+    INSTITUTIONS,
+    JUNK_WORDS,
+    NAME_PREFIX_TITLES,
+    ORG_WORDS,
+    SPEECH_VERBS,
+    TITLE_HEADS,
+)
+from schemas.records import Article, Entity, Span
+
+_HANDLE = re.compile(r"[@/#]|https?:|www\.")
+_LETTER = re.compile(r"[A-Za-z]")
+_TITLE_STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "SCONJ", "NUM", "PUNCT", "PART", "SYM"})
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """Entities of an article plus the lookups later rules need."""
+
+    entities: list[Entity]
+    tok_name: dict[int, str] = field(default_factory=dict)
+    name_type: dict[str, str] = field(default_factory=dict)
+    actor: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    person_mentions: list[tuple[int, str]] = field(default_factory=list)
+
+    def actor_of_token(self, i: int) -> str | None:
+        """Actor name for the entity covering token i (countries for capitals and demonyms)."""
+        name = self.tok_name.get(i)
+        return self.actor.get(name) if name else None
+
+
+def _trim(span: SpacySpan) -> tuple[int, int]:
+    """Drop leading determiners and trailing possessives or punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].pos_ == "DET" or doc[start].lower_ == "the"):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct and doc[end - 1].text != "."):
+        end -= 1
+    return start, end
+
+
+def _is_junk(text: str) -> bool:
+    low = text.lower()
+    return (
+        not _LETTER.search(text)
+        or bool(_HANDLE.search(text))
+        or "\n" in text
+        or low in JUNK_WORDS
+        or not text[0].isupper() and not text[0].isdigit()
+        or len(text) < 2
+    )
+
+
+def _institution(text: str) -> str | None:
+    low = fold(text).strip(" .")
+    low = low[4:] if low.startswith("the ") else low
+    return INSTITUTIONS.get(low)
+
+
+def _strip_titles(doc: Doc, start: int, end: int) -> int:
+    """First token after leading title words ('VP Vance' -> 'Vance'), keeping at least one token."""
+    while start < end - 1 and doc[start].lower_ in NAME_PREFIX_TITLES:
+        start += 1
+    return start
+
+
+def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | None:
+    """An institution name at the start of a longer span ('White House Oval office')."""
+    for width in (4, 3, 2, 1):
+        if start + width <= end:
+            name = _institution(doc[start : start + width].text)
+            if name:
+                return start + width, name
+    return None
+
+
+def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """(tok_start, tok_end, label, institution-or-empty) for spaCy entities and missed institutions."""
+    out: list[tuple[int, int, str, str]] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        start, end = _trim(ent)
+        if start >= end:
+            continue
+        prefix = _institution_prefix(doc, start, end)
+        if prefix and (prefix[0] == end or ent.label_ in ("FAC", "ORG", "LOC")):
+            out.append((start, prefix[0], "ORG", prefix[1]))
+        else:
+            out.append((start, end, ent.label_, ""))
+        covered.update(range(ent.start, ent.end))
+    n = len(doc)
+    i = 0
+    while i < n:
+        if i in covered:
+            i += 1
+            continue
+        hit = None
+        for width in (2, 1):
+            if i + width <= n and not covered.intersection(range(i, i + width)):
+                words = doc[i : i + width]
+                if words[0].text[:1].isupper():
+                    name = _institution(words.text)
+                    if name and (width > 1 or words[0].is_upper or len(words[0]) > 3):
+                        hit = (i, i + width, "ORG", name)
+                        break
+        if hit:
+            out.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    out.sort()
+    return out
+
+
+def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
+    """Corrected label of a mention, or None to drop it."""
+    text = doc[start:end].text
+    if country_code(text) or capital_code(text):
+        return "NORP" if label == "NORP" and demonym_code(text) else "GPE"
+    if label == "GPE" and demonym_code(text):
+        return "NORP"
+    if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+        name_start = _strip_titles(doc, start, end)
+        if person_key(doc[name_start:end].text) in person_keys and end - name_start <= 3:
+            return "PERSON"
+    if label in ("ORG", "GPE") and end - start == 1 and start >= 2:
+        if doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in TITLE_HEADS:
+            return None  # "Secretary of State": part of a title
+    if label == "ORG" and 2 <= end - start <= 3 and end < len(doc) and doc[end].lemma_ in SPEECH_VERBS:
+        words = doc[start:end]
+        if all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_WORDS for t in words):
+            if not any(t.is_upper and len(t) > 1 for t in words):
+                return "PERSON"
+    return label
+
+
+def _title_before(doc: Doc, start: int) -> str | None:
+    """Title written before a name: 'The Kremlin spokesperson' Dmitry Peskov, 'special envoy,' X."""
+    j = start - 1
+    if j >= 1 and doc[j].text == "," and doc[j - 1].pos_ in ("NOUN", "PROPN"):
+        j -= 1
+    first = None
+    while j >= 0 and start - j <= 7:
+        tok = doc[j]
+        if tok.is_space or "\n" in tok.text or tok.ent_type_ == "PERSON":
+            break
+        if tok.pos_ in _TITLE_STOP_POS and tok.text not in ("U.S.", "U.K.", "US", "UK"):
+            break
+        if tok.pos_ == "ADP" and not (tok.lower_ in ("of", "for") and j > 0 and doc[j - 1].lower_ in TITLE_HEADS):
+            break
+        if tok.pos_ == "CCONJ" and (tok.lower_ != "and" or j == 0 or doc[j - 1].ent_type_):
+            break
+        first = j
+        if tok.is_sent_start:
+            break
+        j -= 1
+    if first is None:
+        return None
+    while first < start and doc[first].lower_ in ("of", "and", "for"):
+        first += 1
+    end = start
+    while end > first and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("of", "and", "for")):
+        end -= 1
+    words = doc[first:end]
+    if not any(t.lower_ in TITLE_HEADS for t in words):
+        return None
+    return words.text
+
+
+def _title_after(doc: Doc, head: int) -> str | None:
+    """Appositive title after a name: 'Steve Witkoff, the US special envoy,'."""
+    for child in doc[head].children:
+        if child.dep_ == "appos" and child.lower_ in TITLE_HEADS and child.i > head:
+            left = child.left_edge.i
+            while left < child.i and doc[left].pos_ == "DET":
+                left += 1
+            return doc[left : child.i + 1].text
+    return None
+
+
+def _canonical(doc: Doc, m: tuple[int, int, str, str]) -> tuple[str, str | None]:
+    """Canonical name and country code of a non-person mention."""
+    start, end, label, institution = m
+    text = doc[start:end].text
+    if institution:
+        return institution, None
+    if label == "GPE":
+        code = country_code(text)
+        if code:
+            return country_name(code) or text, code
+    if label == "NORP":
+        code = demonym_code(text)
+        return text, code
+    return text, None
+
+
+def extract_entities(article: Article, doc: Doc) -> EntityIndex:
+    """Entities of the article body, one per canonical name, with mentions and attributes."""
+    raw = _raw_mentions(doc)
+    person_keys = {
+        person_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
+    }
+    fixed: list[tuple[int, int, str, str]] = []
+    for s, e, label, inst in raw:
+        new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)
+        if new_label is None or (not inst and _is_junk(doc[s:e].text)):
+            continue
+        if new_label == "PERSON":
+            s = _strip_titles(doc, s, e)
+            if any(t.is_digit for t in doc[s:e]) or doc[s:e].text.isupper() and e - s == 1:
+                continue
+        fixed.append((s, e, new_label, inst))
+
+    mentions = [
+        RawMention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text, lab) for s, e, lab, _ in fixed
+    ]
+    person_names = cluster_people(mentions)
+
+    names: list[str] = []
+    codes: dict[str, str | None] = {}
+    for i, m in enumerate(fixed):
+        if m[2] == "PERSON":
+            names.append(person_names[i])
+        else:
+            name, code = _canonical(doc, m)
+            names.append(name)
+            codes.setdefault(name, code)
+
+    grouped: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        grouped.setdefault(name, []).append(i)
+
+    tok_name: dict[int, str] = {}
+    name_type: dict[str, str] = {}
+    actor: dict[str, str] = {}
+    attributes: dict[str, list[str]] = {}
+    person_mentions: list[tuple[int, str]] = []
+    entities: list[Entity] = []
+    for name, idxs in grouped.items():
+        labels = Counter(fixed[i][2] for i in idxs)
+        etype = "PERSON" if "PERSON" in labels else labels.most_common(1)[0][0]
+        name_type[name] = etype
+        attrs: list[str] = []
+        for i in idxs:
+            s, e = fixed[i][0], fixed[i][1]
+            for t in range(s, e):
+                tok_name[t] = name
+            if etype == "PERSON":
+                person_mentions.append((s, name))
+                for title in (_title_before(doc, s), _title_after(doc, e - 1)):
+                    if title and title not in attrs:
+                        attrs.append(title)
+        attributes[name] = attrs
+        code = codes.get(name)
+        if etype in ("GPE", "NORP") and code is None:
+            code = capital_code(name)
+            actor[name] = country_name(code) if code and etype == "NORP" else name
+            if etype == "GPE" and code:
+                actor[name] = country_name(code) or name
+            code = None if etype == "GPE" else code
+        elif etype in ("GPE", "NORP") and code:
+            actor[name] = country_name(code) or name
+        elif etype in ("PERSON", "ORG"):
+            actor[name] = name
+        spans = [Span(text=mentions[i].name, start=mentions[i].start, end=mentions[i].end) for i in idxs]
+        entities.append(
+            Entity(
+                id=stable_id(article.article_id, "entity", name, etype),
+                article_id=article.article_id,
+                name=name,
+                type=etype,  # type: ignore[arg-type]
+                mentions=spans,
+                count=len(spans),
+                attributes=attrs,
+                country_code=code if etype in ("GPE", "NORP") else None,
+            )
+        )
+    if article.dateline_place and article.dateline_place not in grouped:
+        place = article.dateline_place
+        code = country_code(place)
+        name = (country_name(code) if code else None) or place
+        if name not in grouped:
+            entities.append(
+                Entity(
+                    id=stable_id(article.article_id, "entity", name, "GPE"),
+                    article_id=article.article_id,
+                    name=name,
+                    type="GPE",
+                    count=1,
+                    country_code=code,
+                )
+            )
+    person_mentions.sort()
+    entities.sort(key=lambda ent: (ent.mentions[0].start if ent.mentions else -1, ent.name))
+    return EntityIndex(entities, tok_name, name_type, actor, attributes, person_mentions)

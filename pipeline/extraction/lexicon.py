@@ -1,0 +1,131 @@
+"""Constant word tables shared by the extraction rules (no state, only data)."""
+
+from __future__ import annotations
+
+ENTITY_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+
+#: Well-known institutions the small model often mislabels: surface form (case-folded) -> canonical name.
+INSTITUTIONS: dict[str, str] = {
+    "kremlin": "Kremlin",
+    "white house": "White House",
+    "pentagon": "Pentagon",
+    "nato": "NATO",
+    "north atlantic treaty organization": "NATO",
+    "north atlantic treaty organisation": "NATO",
+    "state department": "State Department",
+    "us state department": "State Department",
+    "u.s. state department": "State Department",
+    "downing street": "Downing Street",
+    "european union": "European Union",
+    "eu": "European Union",
+    "united nations": "United Nations",
+    "un": "United Nations",
+    "u.n.": "United Nations",
+    "un security council": "UN Security Council",
+    "security council": "UN Security Council",
+    "european commission": "European Commission",
+    "elysee": "Elysee",
+    "élysée": "Elysee",
+    "truth social": "Truth Social",
+    "foreign office": "Foreign Office",
+    "home office": "Home Office",
+    "g7": "G7",
+    "g20": "G20",
+    "opec": "OPEC",
+    "imf": "IMF",
+    "world bank": "World Bank",
+    "who": "WHO",
+    "asean": "ASEAN",
+    "african union": "African Union",
+    "hamas": "Hamas",
+    "hezbollah": "Hezbollah",
+    "taliban": "Taliban",
+}
+
+#: Words that head a title or role ("Kremlin spokesperson", "Foreign Minister").
+TITLE_HEADS: frozenset[str] = frozenset(
+    {
+        "president", "minister", "secretary", "spokesperson", "spokesman", "spokeswoman", "envoy",
+        "leader", "chancellor", "ambassador", "chief", "director", "governor", "senator", "adviser",
+        "advisor", "general", "premier", "mayor", "commissioner", "representative", "negotiator",
+        "chairman", "chairwoman", "chair", "vp", "pm", "king", "queen", "prince", "emir", "sheikh",
+        "speaker", "diplomat", "official", "head", "commander", "aide", "counterpart", "mp", "mep",
+        "ceo", "chairperson", "deputy", "attorney", "justice", "judge", "pope", "monarch", "crown",
+        "congressman", "congresswoman", "lawmaker", "officer", "president-elect",
+    }
+)
+
+#: Title words stripped from the front of a person name ("President Trump" -> "Trump").
+NAME_PREFIX_TITLES: frozenset[str] = frozenset(
+    {
+        "president", "vice", "vp", "secretary", "minister", "prime", "mr", "mr.", "mrs", "mrs.", "ms",
+        "ms.", "dr", "dr.", "sir", "dame", "lord", "lady", "senator", "sen.", "sen", "rep.", "gov.",
+        "governor", "general", "gen.", "chancellor", "premier", "ambassador", "spokesperson", "spokesman",
+        "spokeswoman", "envoy", "foreign", "defence", "defense", "state", "press", "deputy", "chief",
+        "mayor", "commissioner", "leader", "director", "special", "shadow", "former", "ex", "late",
+        "comrade", "professor", "prof.", "judge", "justice", "mp", "counterpart", "pm",
+    }
+)
+
+#: Role heads that are equivalent when resolving "the Ukrainian leader" to a person's title.
+ROLE_GROUPS: dict[str, frozenset[str]] = {
+    "leader": frozenset({"president", "prime", "premier", "chancellor", "king", "queen", "leader", "emir", "pm"}),
+    "president": frozenset({"president"}),
+    "premier": frozenset({"prime", "premier", "pm"}),
+    "pm": frozenset({"prime", "premier", "pm"}),
+    "minister": frozenset({"minister", "secretary"}),
+    "secretary": frozenset({"secretary", "minister"}),
+    "spokesperson": frozenset({"spokesperson", "spokesman", "spokeswoman"}),
+    "spokesman": frozenset({"spokesperson", "spokesman", "spokeswoman"}),
+    "spokeswoman": frozenset({"spokesperson", "spokesman", "spokeswoman"}),
+    "chancellor": frozenset({"chancellor"}),
+    "envoy": frozenset({"envoy", "negotiator"}),
+    "negotiator": frozenset({"envoy", "negotiator"}),
+    "ambassador": frozenset({"ambassador"}),
+    "king": frozenset({"king"}),
+    "queen": frozenset({"queen"}),
+    "diplomat": frozenset({"minister", "secretary", "diplomat", "ambassador"}),
+    "chief": frozenset({"chief", "head", "director"}),
+}
+
+#: Verbs that introduce speech (lemmas).
+SPEECH_VERBS: frozenset[str] = frozenset(
+    {
+        "say", "tell", "add", "note", "write", "post", "stress", "emphasize", "emphasise", "announce",
+        "warn", "insist", "acknowledge", "tweet", "declare", "claim", "argue", "explain", "state",
+        "reply", "respond", "urge", "describe", "confirm", "clarify", "remark", "observe", "admit",
+        "assert", "vow", "pledge", "promise", "suggest", "predict", "call", "criticize", "criticise",
+        "accuse", "tell", "ask", "answer", "continue", "conclude", "recall", "complain", "reiterate",
+        "underline", "underscore", "highlight", "caution", "counter", "retort", "quip", "joke",
+        "comment", "put", "speak", "told", "announce", "report", "quote", "brand", "dub", "dismiss",
+        "condemn", "denounce", "hail", "praise", "welcome", "demand", "plead", "appeal", "agree",
+        "maintain", "contend", "point", "mention", "share", "repeat", "affirm", "voice", "express",
+        "saying", "telling", "allege", "deny", "reject", "threaten", "blast", "slam", "label",
+    }
+)
+
+#: Personal pronouns resolved to a person (plural pronouns are never resolved: too ambiguous).
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+
+#: Words meaning "the two people", resolved to the most salient pair.
+PAIR_WORDS: frozenset[str] = frozenset({"leaders", "presidents", "men", "sides", "ministers", "counterparts"})
+
+#: Org words that rule out a person reading of an ORG span.
+ORG_WORDS: frozenset[str] = frozenset(
+    {
+        "party", "ministry", "department", "council", "bank", "group", "union", "committee", "agency",
+        "office", "house", "court", "army", "forces", "company", "corporation", "inc", "ltd", "university",
+        "association", "organization", "organisation", "commission", "parliament", "congress", "senate",
+        "government", "news", "times", "post", "service", "institute", "foundation", "fund", "club",
+        "network", "media", "tv", "radio", "board", "authority", "federation", "league", "alliance",
+    }
+)
+
+#: Single-token junk that the small model tags as entities.
+JUNK_WORDS: frozenset[str] = frozenset(
+    {
+        "hour", "hours", "minute", "minutes", "today", "tonight", "yesterday", "tomorrow", "x", "twitter",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am", "pm", "a.m.",
+        "p.m.", "gmt", "utc", "et", "related", "sources", "photo", "file", "further", "meanwhile",
+    }
+)

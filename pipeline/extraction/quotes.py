@@ -1,0 +1,247 @@
+"""Direct quotations and their speakers.
+
+Quote marks are paired by a single left-to-right scan per paragraph (straight, curly and mixed
+marks); the speaker comes from the speech verb that governs the quote in the dependency parse,
+else from a cue next to it ("X said", "said X", "according to X"), else None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from pipeline.extraction.ids import stable_id
+from pipeline.extraction.lexicon import SPEECH_VERBS
+from pipeline.extraction.resolve import Resolver
+from schemas.records import Quote
+
+_DOUBLE_OPEN = frozenset("“„«")
+_DOUBLE_CLOSE = frozenset("”»")
+_DOUBLE_AMBIG = frozenset('"″')
+_SINGLE_OPEN = frozenset("‘'")
+_SINGLE_CLOSE = frozenset("’'")
+_OPEN_BEFORE = frozenset(" \t\n([{—–-:,;")
+_MAX_SINGLE = 300
+_WINDOW_AFTER = 10
+_WINDOW_BEFORE = 14
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quotation: content offsets (marks excluded) and the offsets of its marks."""
+
+    start: int
+    end: int
+    outer_start: int
+    outer_end: int
+
+
+def _opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before in _OPEN_BEFORE or before in _DOUBLE_OPEN) and not after.isspace()
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _mixed_close(text: str, open_at: int, end: int) -> int | None:
+    """A single closing mark ending a double-opened quote ('“... our war.'')."""
+    for i in range(open_at + 1, end):
+        if text[i] in _SINGLE_CLOSE and text[i - 1] in ".,!?" and (i + 1 >= end or not text[i + 1].isalnum()):
+            return i
+    return None
+
+
+def _double_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in _DOUBLE_OPEN and ch not in _DOUBLE_CLOSE and ch not in _DOUBLE_AMBIG:
+            continue
+        if open_at is None:
+            if ch in _DOUBLE_OPEN or _opens(text, i):
+                open_at = i
+            continue
+        is_new_open = ch in _DOUBLE_OPEN or ch in _DOUBLE_AMBIG and _opens(text, i) and text[i - 1].isspace()
+        close_at = i
+        if is_new_open:
+            # An opener while a quote is open: the previous quote ran on unclosed (continued paragraph).
+            close_at = i - 1
+            while close_at > open_at and text[close_at - 1].isspace():
+                close_at -= 1
+            spans.append(QuoteSpan(open_at + 1, close_at, open_at, close_at))
+            open_at = i
+            continue
+        spans.append(QuoteSpan(open_at + 1, close_at, open_at, close_at + 1))
+        open_at = None
+    if open_at is not None:
+        mixed = _mixed_close(text, open_at, end)
+        close_at = mixed if mixed is not None else end
+        spans.append(QuoteSpan(open_at + 1, close_at, open_at, min(close_at + 1, end)))
+    return spans
+
+
+def _single_spans(text: str, start: int, end: int, taken: list[QuoteSpan]) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _SINGLE_OPEN and _opens(text, i) and text[i + 1 : i + 2].isalnum() and not _inside(i, taken):
+            j = i + 1
+            limit = min(end, i + _MAX_SINGLE)
+            while j < limit:
+                cj = text[j]
+                nxt = text[j + 1] if j + 1 < end else " "
+                if cj in _SINGLE_CLOSE and not text[j - 1].isspace() and not nxt.isalnum():
+                    break
+                if cj in _DOUBLE_OPEN or cj in _DOUBLE_CLOSE or cj in _DOUBLE_AMBIG:
+                    j = limit
+                    break
+                j += 1
+            if j < limit:
+                spans.append(QuoteSpan(i + 1, j, i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def _inside(pos: int, spans: list[QuoteSpan]) -> bool:
+    return any(s.outer_start <= pos < s.outer_end for s in spans)
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """All top-level quotations of a text, in order; nested quotes stay inside their outer quote."""
+    out: list[QuoteSpan] = []
+    for p_start, p_end in _paragraphs(text):
+        doubles = _double_spans(text, p_start, p_end)
+        out.extend(doubles)
+        out.extend(_single_spans(text, p_start, p_end, doubles))
+    cleaned = []
+    for span in sorted(out, key=lambda s: s.start):
+        start, end = span.start, span.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start and any(ch.isalnum() for ch in text[start:end]):
+            cleaned.append(QuoteSpan(start, end, span.outer_start, span.outer_end))
+    return cleaned
+
+
+def quote_token_mask(doc: Doc, spans: list[QuoteSpan]) -> list[bool]:
+    """Per token: True when the token lies inside a quotation (marks included)."""
+    mask = [False] * len(doc)
+    if not spans:
+        return mask
+    k = 0
+    for tok in doc:
+        while k < len(spans) and spans[k].outer_end <= tok.idx:
+            k += 1
+        if k < len(spans) and spans[k].outer_start <= tok.idx < spans[k].outer_end:
+            mask[tok.i] = True
+    return mask
+
+
+def _is_cue(tok: Token, mask: list[bool]) -> bool:
+    return not mask[tok.i] and tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
+
+
+def _governing_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | None:
+    for i in range(first, last):
+        tok = doc[i]
+        if first <= tok.head.i < last and tok.head.i != i:
+            continue
+        node = tok
+        for _ in range(8):
+            if node.head is node:
+                break
+            node = node.head
+            if _is_cue(node, mask):
+                return node
+    return None
+
+
+def _nearby_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | None:
+    """Speech verb just after the quote in its sentence, else just before it."""
+    if last < len(doc):
+        sent_end = doc[last].sent.end if last < len(doc) else len(doc)
+        for i in range(last, min(sent_end, last + _WINDOW_AFTER)):
+            if mask[i]:
+                break
+            if _is_cue(doc[i], mask):
+                return doc[i]
+    if first > 0:
+        sent_start = doc[first - 1].sent.start
+        for i in range(first - 1, max(sent_start, first - _WINDOW_BEFORE) - 1, -1):
+            if mask[i]:
+                break
+            if _is_cue(doc[i], mask):
+                return doc[i]
+    return None
+
+
+def _according_to(doc: Doc, first: int, last: int, mask: list[bool], resolver: Resolver) -> str | None:
+    lo = doc[first].sent.start if first < len(doc) else 0
+    hi = doc[max(last - 1, 0)].sent.end
+    for i in range(lo, hi - 2):
+        if not mask[i] and doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
+            for child in doc[i + 1].children:
+                if child.dep_ == "pobj":
+                    return resolver.speaker(child)
+            return resolver.speaker(doc[i + 2])
+    return None
+
+
+def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None:
+    subj = resolver.subject_of(cue)
+    if subj is None or mask[subj.i]:
+        return None
+    return resolver.speaker(subj)
+
+
+def extract_quotes(article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver) -> list[Quote]:
+    """Quote records with speaker and cue for each quotation span."""
+    text = doc.text
+    quotes: list[Quote] = []
+    prev: tuple[QuoteSpan, str | None, str | None] | None = None
+    for span in spans:
+        chars = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if chars is None:
+            continue
+        first, last = chars.start, chars.end
+        cue = _governing_cue(doc, first, last, mask) or _nearby_cue(doc, first, last, mask)
+        speaker = _cue_speaker(cue, mask, resolver) if cue is not None else None
+        cue_text = cue.text if cue is not None else None
+        if speaker is None:
+            speaker = _according_to(doc, first, last, mask, resolver)
+            if speaker:
+                cue_text = "according to"
+        if speaker is None and prev is not None and not text[prev[0].outer_end : span.outer_start].strip():
+            speaker, cue_text = prev[1], prev[2]
+        quotes.append(
+            Quote(
+                id=stable_id(article_id, "quote", span.start, span.end),
+                article_id=article_id,
+                text=text[span.start : span.end],
+                speaker=speaker,
+                cue=cue_text,
+                start=span.start,
+                end=span.end,
+            )
+        )
+        prev = (span, speaker, cue_text)
+    return quotes

@@ -1,0 +1,796 @@
+"""Merge events that describe the same real-world event into feed items.
+
+Everything here is a pure function of its arguments: the Faust sink keeps the
+state (events per type, an actor index) and publishes what these functions
+return.  Clustering is a deterministic function of the *set* of events, so the
+feed does not depend on arrival order, and re-applying an event is a no-op.
+
+Merge rule (``compatible``), all conditions symmetric:
+
+* same PLOVER type; modes equal when both are given;
+* participants (actors + recipient, compared case- and accent-insensitively)
+  share at least ``min(2, smaller set size)`` names and at least half of the
+  smaller set -- so Putin+Trump never joins Trump+Zelenskyy+NATO on one day;
+* effective dates (``date``, else the UTC date of ``time_utc``) equal when both
+  are dated.  An undated event is assumed to be close to its report: it joins a
+  dated one only if it was published within ``UNDATED_WINDOW`` of that date and
+  its mode and participant set agree exactly; two undated events need reports
+  within ``UNDATED_WINDOW`` of each other;
+* times within ``TIME_TOLERANCE`` when both have ``time_utc``;
+* statuses: equal, or scheduled~occurred (announced then held), or
+  proposed~scheduled when both carry the same date; proposed never meets
+  occurred;
+* locations: either missing, equal, one inside the other (Istanbul in Turkey,
+  via pycountry subdivisions and a small English exonym table), or -- failing
+  that -- both dated with identical participant sets;
+* two events of one article merge only when they are the same event reported
+  twice: same participant set and same (possibly missing) date.
+
+Clustering (``cluster_events``) is greedy complete-linkage over a canonical
+order (dated events first, by date, time, then event id): an event joins the
+best cluster all of whose members are compatible with it (closest date, then
+largest actor overlap, then the older cluster), else opens a new one.  Because
+the order is canonical and every tie is broken by data, the same set gives the
+same clusters whatever the arrival order.  An event only ever looks at
+clusters lying in its connected component of the compatibility graph, so the
+clustering of a set is the union of the clusterings of its components: this is
+what lets ``recluster_after`` recompute only the neighbourhood of new events
+and still agree with a full recompute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import pycountry
+
+from schemas.records import Event, EventStatus, FeedItem, FeedSource, PloverType, QuoteRef
+
+#: Two reports of the same event rarely disagree by more than this on its time.
+TIME_TOLERANCE = dt.timedelta(hours=1)
+#: How far an undated event may be from its report's date and still be matched.
+UNDATED_WINDOW = dt.timedelta(days=2)
+#: Last-resort time for an item that carries no time at all (keeps output deterministic).
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+_STATUS_RANK = {EventStatus.PROPOSED: 0, EventStatus.SCHEDULED: 1, EventStatus.OCCURRED: 2}
+
+#: Common English exonyms that pycountry spells differently (name -> ISO alpha-2).
+_GEO_ALIASES: dict[str, str] = {
+    "turkey": "TR",
+    "russia": "RU",
+    "iran": "IR",
+    "syria": "SY",
+    "south korea": "KR",
+    "north korea": "KP",
+    "vietnam": "VN",
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "us": "US",
+    "usa": "US",
+    "united states of america": "US",
+    "america": "US",
+    "venezuela": "VE",
+    "bolivia": "BO",
+    "taiwan": "TW",
+    "moldova": "MD",
+    "laos": "LA",
+    "tanzania": "TZ",
+    "czech republic": "CZ",
+    "palestine": "PS",
+    "vatican": "VA",
+    "vatican city": "VA",
+    "ivory coast": "CI",
+    "gaza": "PS",
+    "west bank": "PS",
+}
+#: Cities that news names in English but pycountry lists under a local name.
+_CITY_ALIASES: dict[str, str] = {
+    "moscow": "RU",
+    "st petersburg": "RU",
+    "saint petersburg": "RU",
+    "rome": "IT",
+    "milan": "IT",
+    "kiev": "UA",
+    "kyiv": "UA",
+    "beijing": "CN",
+    "shanghai": "CN",
+    "tokyo": "JP",
+    "seoul": "KR",
+    "pyongyang": "KP",
+    "tehran": "IR",
+    "damascus": "SY",
+    "riyadh": "SA",
+    "jeddah": "SA",
+    "doha": "QA",
+    "cairo": "EG",
+    "jerusalem": "IL",
+    "tel aviv": "IL",
+    "ankara": "TR",
+    "washington": "US",
+    "new york": "US",
+    "geneva": "CH",
+    "vienna": "AT",
+    "brussels": "BE",
+    "paris": "FR",
+    "berlin": "DE",
+    "munich": "DE",
+    "london": "GB",
+    "warsaw": "PL",
+    "new delhi": "IN",
+    "delhi": "IN",
+    "mumbai": "IN",
+    "islamabad": "PK",
+    "abu dhabi": "AE",
+    "dubai": "AE",
+    "minsk": "BY",
+    "caracas": "VE",
+    "havana": "CU",
+    "brasilia": "BR",
+}
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@functools.lru_cache(maxsize=65536)
+def norm_name(name: str) -> str:
+    """Comparison key for a canonical name: accents, case and spacing do not matter."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in stripped.casefold())
+    return " ".join(cleaned.split())
+
+
+def participants(event: Event) -> frozenset[str]:
+    """Normalised actors plus recipient: who takes part, whatever the role."""
+    names = {norm_name(a) for a in event.actors}
+    if event.recipient:
+        names.add(norm_name(event.recipient))
+    names.discard("")
+    return frozenset(names)
+
+
+def effective_date(event: Event) -> dt.date | None:
+    """The event's date, else the UTC date of its time: what dates are compared on."""
+    if event.date is not None:
+        return event.date
+    if event.time_utc is not None:
+        return event.time_utc.astimezone(dt.UTC).date()
+    return None
+
+
+def report_date(event: Event) -> dt.date | None:
+    """Date the reporting article was published (publisher's date, else Kafka time)."""
+    if event.article.published_date is not None:
+        return event.article.published_date
+    if event.article.published_at is not None:
+        return event.article.published_at.astimezone(dt.UTC).date()
+    return None
+
+
+def event_time(event: Event) -> dt.datetime:
+    """Time the rolling window uses: time_utc, else date 00:00 UTC, else publication."""
+    if event.time_utc is not None:
+        return event.time_utc.astimezone(dt.UTC)
+    day = effective_date(event)
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    if event.article.published_at is not None:
+        return event.article.published_at.astimezone(dt.UTC)
+    if event.article.published_date is not None:
+        return dt.datetime.combine(event.article.published_date, dt.time(), tzinfo=dt.UTC)
+    return EPOCH
+
+
+def canonical_key(event: Event) -> tuple[int, str, str, str]:
+    """Total order on events (ids are unique): dated first, by date, time, then id."""
+    day = effective_date(event)
+    time = event.time_utc.astimezone(dt.UTC).isoformat() if event.time_utc else ""
+    return (0 if day else 1, day.isoformat() if day else "", time, event.id)
+
+
+# --------------------------------------------------------------------------- geography
+
+
+@functools.lru_cache(maxsize=1)
+def _geo_table() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(country name -> codes, place name -> codes of the countries it lies in), built once."""
+    countries: dict[str, set[str]] = defaultdict(set)
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
+            value = getattr(country, attr, None)
+            if value:
+                countries[norm_name(value)].add(country.alpha_2)
+    for alias, code in _GEO_ALIASES.items():
+        countries[alias].add(code)
+    places: dict[str, set[str]] = defaultdict(set)
+    for sub in pycountry.subdivisions:
+        places[norm_name(sub.name)].add(sub.country_code)
+    for alias, code in _CITY_ALIASES.items():
+        places[alias].add(code)
+    return (
+        {k: frozenset(v) for k, v in countries.items()},
+        {k: frozenset(v) for k, v in places.items()},
+    )
+
+
+def _location_parts(location: str) -> list[str]:
+    """'Istanbul, Turkey' -> ['istanbul', 'turkey']: each part may match on its own."""
+    return [p for p in (norm_name(x) for x in location.split(",")) if p]
+
+
+def location_contains(outer: str, inner: str) -> bool:
+    """Whether place ``inner`` lies inside country ``outer`` (or they are the same name)."""
+    countries, places = _geo_table()
+    outer_parts, inner_parts = _location_parts(outer), _location_parts(inner)
+    if set(outer_parts) & set(inner_parts):
+        return True
+    for o in outer_parts:
+        codes = countries.get(o)
+        if not codes:
+            continue
+        for i in inner_parts:
+            if codes & (places.get(i, frozenset()) | countries.get(i, frozenset())):
+                return True
+    return False
+
+
+def locations_compatible(a: str | None, b: str | None) -> bool:
+    """Missing, equal, or one inside the other (Istanbul ~ Turkey, Moscow ~ Russia)."""
+    if not a or not b:
+        return True
+    return location_contains(a, b) or location_contains(b, a)
+
+
+# --------------------------------------------------------------------------- compatibility
+
+
+def _actors_overlap(pa: frozenset[str], pb: frozenset[str]) -> bool:
+    shared = len(pa & pb)
+    smaller = min(len(pa), len(pb))
+    return smaller > 0 and shared >= min(2, smaller) and 2 * shared >= smaller
+
+
+def _statuses_compatible(a: Event, b: Event) -> bool:
+    statuses = {a.status, b.status}
+    if len(statuses) == 1 or statuses == {EventStatus.SCHEDULED, EventStatus.OCCURRED}:
+        return True
+    if statuses == {EventStatus.PROPOSED, EventStatus.SCHEDULED}:
+        return effective_date(a) is not None and effective_date(b) is not None
+    return False
+
+
+def _within(a: dt.date | None, b: dt.date | None, window: dt.timedelta) -> bool:
+    return a is not None and b is not None and abs(a - b) <= window
+
+
+def _dates_compatible(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]) -> bool:
+    da, db = effective_date(a), effective_date(b)
+    if da is not None and db is not None:
+        return da == db
+    if da is None and db is None:
+        return _within(report_date(a), report_date(b), UNDATED_WINDOW)
+    dated, undated = (a, b) if da is not None else (b, a)
+    return (
+        _within(report_date(undated), effective_date(dated), UNDATED_WINDOW)
+        and pa == pb
+        and dated.mode is not None
+        and undated.mode is not None
+        and norm_name(dated.mode) == norm_name(undated.mode)
+    )
+
+
+def compatible(a: Event, b: Event) -> bool:
+    """Whether two events can be reports of the same real-world event (symmetric)."""
+    if a.id == b.id:
+        return True
+    if a.type != b.type or not _statuses_compatible(a, b):
+        return False
+    da, db = effective_date(a), effective_date(b)
+    if da is not None and db is not None and da != db:
+        return False
+    if a.mode and b.mode and norm_name(a.mode) != norm_name(b.mode):
+        return False
+    pa, pb = participants(a), participants(b)
+    if not _actors_overlap(pa, pb) or not _dates_compatible(a, b, pa, pb):
+        return False
+    if a.time_utc is not None and b.time_utc is not None and abs(a.time_utc - b.time_utc) > TIME_TOLERANCE:
+        return False
+    if a.article_id == b.article_id and (pa != pb or da != db):
+        return False
+    if locations_compatible(a.location, b.location):
+        return True
+    return da is not None and pa == pb
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def dedupe_events(events: Iterable[Event]) -> list[Event]:
+    """One event per id; if two versions share an id the choice is by content, not order."""
+    chosen: dict[str, tuple[str, Event]] = {}
+    for event in events:
+        dump = event.model_dump_json()
+        held = chosen.get(event.id)
+        if held is None or dump > held[0]:
+            chosen[event.id] = (dump, event)
+    return sorted((e for _, e in chosen.values()), key=canonical_key)
+
+
+@dataclass
+class _Cluster:
+    index: int
+    members: list[Event] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+    dates: set[dt.date] = field(default_factory=set)
+    reports: set[dt.date] = field(default_factory=set)
+
+    def add(self, event: Event) -> None:
+        self.members.append(event)
+        self.names |= participants(event)
+        day = effective_date(event)
+        if day is not None:
+            self.dates.add(day)
+        report = report_date(event)
+        if report is not None:
+            self.reports.add(report)
+
+    def score(self, event: Event) -> tuple[int, float, int]:
+        """Lower is better: day distance, then actor overlap, then age."""
+        day = effective_date(event)
+        if day is not None:
+            distance = min((abs((d - day).days) for d in self.dates), default=0)
+        else:
+            ref = report_date(event)
+            pool = self.dates or self.reports
+            distance = min((abs((d - ref).days) for d in pool), default=0) if ref else 0
+            distance += 0 if self.dates else 1_000  # prefer a dated cluster for an undated event
+        names = participants(event)
+        jaccard = len(names & self.names) / len(names | self.names)
+        return (distance, -jaccard, self.index)
+
+
+def cluster_events(events: Iterable[Event]) -> list[list[Event]]:
+    """Group events into real-world events; depends on the set of events only.
+
+    Clusters come out in canonical order of their first member, members in
+    canonical order.
+    """
+    clusters: list[_Cluster] = []
+    # (name, date) -> clusters: a dated event can only join a cluster of its own date, and
+    # dated events come first, so no undated-only cluster exists while they are placed.
+    by_name: dict[tuple[str, dt.date | None], list[_Cluster]] = defaultdict(list)
+    for event in dedupe_events(events):
+        seen: set[int] = set()
+        best: tuple[tuple[int, float, int], _Cluster] | None = None
+        day = effective_date(event)
+        for name in participants(event):
+            for cluster in by_name[(name, day)]:
+                if cluster.index in seen:
+                    continue
+                seen.add(cluster.index)
+                if all(compatible(event, m) for m in cluster.members):
+                    score = cluster.score(event)
+                    if best is None or score < best[0]:
+                        best = (score, cluster)
+        if best is None:
+            target = _Cluster(index=len(clusters))
+            clusters.append(target)
+        else:
+            target = best[1]
+        before = set(target.names)
+        target.add(event)
+        for name in target.names - before:
+            by_name[(name, None)].append(target)
+            for cluster_day in target.dates:
+                by_name[(name, cluster_day)].append(target)
+    return [c.members for c in clusters]
+
+
+# --------------------------------------------------------------------------- items
+
+
+def item_id(cluster: Iterable[Event]) -> str:
+    """sha256 of the smallest event id, 16 hex chars.
+
+    Stable while the cluster keeps its smallest event id; when a smaller one
+    joins, the item gets a new id and the old one is tombstoned by the diff.
+    """
+    smallest = min(e.id for e in cluster)
+    return hashlib.sha256(smallest.encode("utf-8")).hexdigest()[:16]
+
+
+def _pick(values: Iterable[str | None]) -> str | None:
+    """Most frequent non-empty value; ties go to the smallest, so order never matters."""
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+def _ordered_actors(events: list[Event]) -> list[str]:
+    """Union of actors: most-reported first, then earliest position, then first event."""
+    counts: Counter[str] = Counter()
+    position: dict[str, tuple[int, int]] = {}
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for idx, event in enumerate(events):
+        seen_here: set[str] = set()
+        for pos, actor in enumerate(event.actors):
+            key = norm_name(actor)
+            if not key:
+                continue
+            spellings[key].append(actor)
+            if key not in seen_here:
+                counts[key] += 1
+                seen_here.add(key)
+            position[key] = min(position.get(key, (pos, idx)), (pos, idx))
+    order = sorted(counts, key=lambda k: (-counts[k], position[k], k))
+    return [_pick(spellings[k]) or k for k in order]
+
+
+def _pick_location(values: list[str]) -> str | None:
+    """Most specific place named (Istanbul over Turkey), then most frequent."""
+    counts = Counter(values)
+    if not counts:
+        return None
+
+    def key(loc: str) -> tuple[int, int, str]:
+        inside = sum(1 for other in counts if other != loc and location_contains(other, loc))
+        return (-inside, -counts[loc], loc)
+
+    return min(counts, key=key)
+
+
+def _sources(events: list[Event]) -> list[FeedSource]:
+    per_article: dict[str, FeedSource] = {}
+    for event in events:
+        ref = event.article
+        source = FeedSource(
+            article_id=event.article_id,
+            outlet=ref.outlet,
+            title=ref.title,
+            url=ref.url,
+            published_date=ref.published_date,
+            published_at=ref.published_at,
+        )
+        held = per_article.get(event.article_id)
+        if held is None or source.model_dump_json() < held.model_dump_json():
+            per_article[event.article_id] = source
+
+    def key(s: FeedSource) -> tuple[int, dt.datetime, str]:
+        return (s.published_at is None, s.published_at or EPOCH, s.article_id)
+
+    return sorted(per_article.values(), key=key)
+
+
+def _source_count(sources: list[FeedSource]) -> int:
+    outlets = {norm_name(s.outlet) for s in sources if s.outlet and norm_name(s.outlet)}
+    anonymous = sum(1 for s in sources if not (s.outlet and norm_name(s.outlet)))
+    return max(1, len(outlets) + anonymous)
+
+
+def _quotes(events: list[Event], sources: list[FeedSource]) -> list[QuoteRef]:
+    rank = {s.article_id: i for i, s in enumerate(sources)}
+    seen: dict[str, tuple[int, int, QuoteRef]] = {}
+    n = 0
+    for event in events:
+        for quote in event.quotes:
+            if quote.quote_id not in seen:
+                seen[quote.quote_id] = (rank.get(quote.article_id, len(rank)), n, quote)
+                n += 1
+    return [q for _, _, q in sorted(seen.values(), key=lambda t: (t[0], t[1]))]
+
+
+def _publication_times(events: list[Event]) -> list[dt.datetime]:
+    times = [e.article.published_at.astimezone(dt.UTC) for e in events if e.article.published_at]
+    if times:
+        return times
+    days = [e.article.published_date for e in events if e.article.published_date]
+    return [dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC) for d in days]
+
+
+def _join(names: list[str], limit: int = 4) -> str:
+    if len(names) > limit:
+        names = [*names[: limit - 1], f"{len(names) - limit + 1} others"]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+_NOUNS = {
+    "phone": "phone call",
+    "in_person": "meeting",
+    "multilateral": "multilateral talks",
+    "sanctions": "sanctions",
+    "ceasefire": "a ceasefire",
+    "military": "military action",
+    "trade": "trade measures",
+    "aid": "aid",
+    "tariffs": "tariffs",
+    "visit": "visit",
+}
+
+#: type -> (3rd person present, base form, preposition before the other party, default noun)
+_VERBS: dict[PloverType, tuple[str, str, str, str]] = {
+    PloverType.AGREE: ("agrees with", "agree with", "", ""),
+    PloverType.SUPPORT: ("backs", "back", "", ""),
+    PloverType.CONCEDE: ("makes concession to", "make concession to", "", ""),
+    PloverType.COOPERATE: ("cooperates with", "cooperate with", "", ""),
+    PloverType.AID: ("provides aid to", "provide aid to", "", ""),
+    PloverType.RETREAT: ("pulls back from", "pull back from", "", ""),
+    PloverType.REQUEST: ("calls for", "call for", "against", "action"),
+    PloverType.ACCUSE: ("accuses", "accuse", "", ""),
+    PloverType.REJECT: ("rejects", "reject", "from", "proposal"),
+    PloverType.THREATEN: ("threatens", "threaten", "", ""),
+    PloverType.PROTEST: ("protests against", "protest against", "", ""),
+    PloverType.SANCTION: ("imposes sanctions on", "impose sanctions on", "", ""),
+    PloverType.MOBILIZE: ("mobilizes against", "mobilize against", "", ""),
+    PloverType.COERCE: ("coerces", "coerce", "", ""),
+    PloverType.ASSAULT: ("attacks", "attack", "", ""),
+}
+
+
+def _noun(mode: str | None, default: str) -> str:
+    if not mode:
+        return default
+    return _NOUNS.get(mode, mode.replace("_", " "))
+
+
+def headline(
+    type_: PloverType,
+    mode: str | None,
+    status: EventStatus,
+    actors: list[str],
+    recipient: str | None,
+    location: str | None,
+) -> str:
+    """English headline from structure only, so it can't carry article markup or bias."""
+    parties = list(actors) or ["Unknown actor"]
+    if recipient and norm_name(recipient) not in {norm_name(a) for a in parties}:
+        parties.append(recipient)
+    where = f" in {location}" if location and mode != "phone" else ""
+    if type_ is PloverType.CONSULT:
+        noun = {"phone": "phone call", "multilateral": "talks"}.get(mode or "", "talks")
+        if status is EventStatus.PROPOSED:
+            proposal = "phone call" if mode == "phone" else "meeting"
+            others = f" with {_join(parties[1:])}" if len(parties) > 1 else ""
+            return f"{parties[0]} proposes {proposal}{others}{where}"
+        verb = "to hold" if status is EventStatus.SCHEDULED else "held"
+        return f"{_join(parties)} {verb} {noun}{where}"
+    present, base, prep, default = _VERBS[type_]
+    subject, others = parties[0], _join(parties[1:])
+    verb = {EventStatus.OCCURRED: present, EventStatus.SCHEDULED: f"to {base}"}.get(status, f"may {base}")
+    noun = _noun(mode, default)
+    if type_ in (PloverType.REQUEST, PloverType.REJECT):
+        tail = f"{noun} {prep} {others}" if others else noun
+        return f"{subject} {verb} {tail}{where}".replace("  ", " ")
+    if type_ is PloverType.THREATEN:
+        obj = f"{others} with {noun}" if others and noun else others or noun or "action"
+        return f"{subject} {verb} {obj}{where}"
+    obj = f"{others} on {noun}" if others and noun else others or noun
+    return f"{subject} {verb} {obj}{where}".strip()
+
+
+def build_item(cluster: list[Event]) -> FeedItem:
+    """One feed item from one cluster; deterministic in the set of events."""
+    events = dedupe_events(cluster)
+    if not events:
+        raise ValueError("build_item needs at least one event")
+    status = max((e.status for e in events), key=_STATUS_RANK.__getitem__)
+    actors = _ordered_actors(events)
+    mode = _pick(e.mode for e in events)
+    recipient = _pick(e.recipient for e in events)
+    location = _pick_location([e.location for e in events if e.location])
+    dates = sorted({d for d in (effective_date(e) for e in events) if d is not None})
+    times = Counter(e.time_utc.astimezone(dt.UTC) for e in events if e.time_utc is not None)
+    time_utc = min(times, key=lambda t: (-times[t], t)) if times else None
+    sources = _sources(events)
+    published = _publication_times(events)
+    if time_utc is not None:
+        when = time_utc
+    elif dates:
+        when = dt.datetime.combine(dates[0], dt.time(), tzinfo=dt.UTC)
+    else:
+        when = min(published, default=EPOCH)
+    return FeedItem(
+        id=item_id(events),
+        article_ids=[s.article_id for s in sources],
+        headline=headline(events[0].type, mode, status, actors, recipient, location),
+        type=events[0].type,
+        mode=mode,
+        actors=actors,
+        recipient=recipient,
+        location=location,
+        date=dates[0] if dates else None,
+        time_utc=time_utc,
+        status=status,
+        sources=sources,
+        source_count=_source_count(sources),
+        quotes=_quotes(events, sources),
+        event_ids=sorted(e.id for e in events),
+        first_seen=min(published, default=when),
+        last_seen=max(published, default=when),
+        event_time=when,
+    )
+
+
+def build_feed(events: Iterable[Event]) -> dict[str, FeedItem]:
+    """Full recompute: item id -> item for any set of events (all types)."""
+    return {item.id: item for item in map(build_item, cluster_events(events))}
+
+
+# --------------------------------------------------------------------------- diffs
+
+
+@dataclass(frozen=True)
+class FeedDiff:
+    """What to publish on the compacted feed topic: upserts, then tombstones (None values)."""
+
+    upserts: tuple[FeedItem, ...] = ()
+    tombstones: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.upserts or self.tombstones)
+
+    def records(self) -> Iterator[tuple[str, FeedItem | None]]:
+        """(key, value) pairs in publish order; a None value is a tombstone."""
+        for item in self.upserts:
+            yield item.id, item
+        for item_id_ in self.tombstones:
+            yield item_id_, None
+
+
+def diff_feed(old: Mapping[str, FeedItem], new: Mapping[str, FeedItem]) -> FeedDiff:
+    """Items that are new or changed, and ids that left; sorted by id for stable output."""
+    upserts = tuple(new[k] for k in sorted(new) if k not in old or old[k] != new[k])
+    tombstones = tuple(k for k in sorted(old) if k not in new)
+    return FeedDiff(upserts=upserts, tombstones=tombstones)
+
+
+# --------------------------------------------------------------------------- incremental
+
+#: normalised participant name -> ids of the events naming it (the sink keeps one per type).
+ActorIndex = dict[str, set[str]]
+
+
+def build_index(events: Iterable[Event]) -> ActorIndex:
+    """Actor index over events, to find an event's possible partners without a full scan."""
+    index: ActorIndex = defaultdict(set)
+    for event in events:
+        index_add(index, event)
+    return index
+
+
+def index_add(index: ActorIndex, event: Event) -> None:
+    """Record ``event`` in the caller's index (mutates ``index`` only)."""
+    for name in participants(event):
+        index.setdefault(name, set()).add(event.id)
+
+
+def index_remove(index: ActorIndex, event: Event) -> None:
+    """Forget ``event`` in the caller's index (mutates ``index`` only)."""
+    for name in participants(event):
+        ids = index.get(name)
+        if ids is not None:
+            ids.discard(event.id)
+            if not ids:
+                del index[name]
+
+
+@dataclass(frozen=True)
+class Recluster:
+    """Result of an incremental update of one type group."""
+
+    diff: FeedDiff
+    #: Items of the recomputed neighbourhood after the update (the others did not change).
+    items: tuple[FeedItem, ...]
+    #: Ids of the events whose clusters were recomputed.
+    neighbourhood: frozenset[str]
+
+
+def update_group(
+    type_events: Mapping[str, Event],
+    *,
+    upserts: Iterable[Event] = (),
+    removals: Iterable[str] = (),
+    index: ActorIndex | None = None,
+) -> Recluster:
+    """Items to publish when ``upserts`` are added and ``removals`` dropped from a group.
+
+    ``type_events`` (and ``index``, if given) describe the group *before* the
+    change and are not modified.  Only the union of the compatibility-graph
+    components touching changed events (before or after) is reclustered, which
+    by the decomposition property equals a full recompute.  An upsert equal to
+    the stored event is ignored, so re-applying events yields an empty diff.
+    """
+    after: dict[str, Event | None] = {}
+    for event in upserts:
+        if type_events.get(event.id) != event:
+            after[event.id] = event
+    for event_id in removals:
+        if event_id in type_events or event_id in after:
+            after[event_id] = None
+    if not after:
+        return Recluster(diff=FeedDiff(), items=(), neighbourhood=frozenset())
+    if index is None:
+        index = build_index(type_events.values())
+    local = build_index(e for e in after.values() if e is not None)
+
+    def versions(event_id: str) -> list[Event]:
+        found = [type_events.get(event_id)]
+        if event_id in after:
+            found.append(after[event_id])
+        else:
+            found = found[:1]
+        return [e for e in found if e is not None]
+
+    seen = set(after)
+    queue = list(after)
+    while queue:
+        current = versions(queue.pop())
+        names = set().union(*(participants(e) for e in current))
+        candidates: set[str] = set()
+        for name in names:
+            candidates |= index.get(name, set())
+            candidates |= local.get(name, set())
+        for other_id in candidates - seen:
+            others = versions(other_id)
+            if any(compatible(x, y) for x in current for y in others):
+                seen.add(other_id)
+                queue.append(other_id)
+
+    old_events = [type_events[i] for i in seen if i in type_events]
+    new_events = [e for e in (after.get(i, type_events.get(i)) for i in seen) if e is not None]
+    old_items = build_feed(old_events)
+    new_items = build_feed(new_events)
+    return Recluster(
+        diff=diff_feed(old_items, new_items),
+        items=tuple(new_items[k] for k in sorted(new_items)),
+        neighbourhood=frozenset(seen),
+    )
+
+
+def recluster_after(
+    new_events: list[Event], type_events: Mapping[str, Event], *, index: ActorIndex | None = None
+) -> Recluster:
+    """Add events to a type group; ``type_events`` is the group before them (id -> Event)."""
+    return update_group(type_events, upserts=new_events, index=index)
+
+
+__all__ = [
+    "EPOCH",
+    "TIME_TOLERANCE",
+    "UNDATED_WINDOW",
+    "ActorIndex",
+    "FeedDiff",
+    "Recluster",
+    "build_feed",
+    "build_index",
+    "build_item",
+    "canonical_key",
+    "cluster_events",
+    "compatible",
+    "dedupe_events",
+    "diff_feed",
+    "effective_date",
+    "event_time",
+    "headline",
+    "index_add",
+    "index_remove",
+    "item_id",
+    "location_contains",
+    "locations_compatible",
+    "norm_name",
+    "participants",
+    "recluster_after",
+    "report_date",
+    "update_group",
+]

@@ -1,0 +1,239 @@
+"""Turning raw input (text or a JSON object) into a validated ``Article``, or a rejection.
+
+Every failure is a :class:`Rejection` with a stable error code and a reason a
+person can act on; the caller dead-letters it.  Nothing here talks to Kafka.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipeline.ingest.raw_text import RawFields, parse_raw_article
+from schemas import Article, DeadLetter
+
+#: Bytes of a rejected input kept verbatim in its dead letter (the hash covers all of it).
+DEAD_LETTER_PREFIX_BYTES = 4096
+
+JSON_FIELDS = {"body", "title", "outlet", "published", "url", "language", "text"}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that cannot become an article, and why."""
+
+    error: str
+    reason: str
+    source: str
+    raw: bytes
+
+    def dead_letter(self, stage: str = "publish", article_id: str | None = None) -> DeadLetter:
+        return dead_letter(
+            self.raw,
+            error=self.error,
+            reason=self.reason,
+            source=self.source,
+            stage=stage,
+            article_id=article_id,
+        )
+
+
+def dead_letter(
+    raw: bytes, *, error: str, reason: str, source: str, stage: str, article_id: str | None = None
+) -> DeadLetter:
+    """A dead-letter record keeping a bounded prefix and the hash of the whole input."""
+    return DeadLetter(
+        article_id=article_id,
+        reason=reason,
+        error=error,
+        stage=stage,  # type: ignore[arg-type]
+        source=source,
+        raw_prefix=raw[:DEAD_LETTER_PREFIX_BYTES].decode("utf-8", errors="replace"),
+        raw_size=len(raw),
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        at=dt.datetime.now(dt.UTC),
+    )
+
+
+def normalise_for_id(text: str) -> str:
+    """Case-, accent-, punctuation- and whitespace-insensitive form of a text."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def article_id_for(outlet: str | None, title: str | None, body: str) -> str:
+    """Stable article id: the same article from the same outlet always gets the same key."""
+    material = "\n".join(
+        [normalise_for_id(outlet or ""), normalise_for_id(title or ""), normalise_for_id(body)]
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
+
+
+def decode_text(raw: bytes, source: str) -> str | Rejection:
+    """Strict UTF-8 decoding that tells binary from mis-encoded text."""
+    if b"\x00" in raw[:8192]:
+        return Rejection("binary", "input contains NUL bytes: binary data, not an article", source, raw)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return Rejection(
+            "not_utf8",
+            f"input is not valid UTF-8 (byte {error.start}: {raw[error.start : error.start + 1]!r}); "
+            "re-encode it as UTF-8",
+            source,
+            raw,
+        )
+    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:8192]) // 100):
+        return Rejection(
+            "binary", f"input has {controls} control characters: binary data, not text", source, raw
+        )
+    return text
+
+
+def article_from_fields(
+    fields: RawFields, *, source: str, published_at: dt.datetime | None = None, max_body_chars: int
+) -> Article | Rejection:
+    """Validate parsed fields into an ``Article``."""
+    raw = fields.body.encode("utf-8", errors="replace")
+    if len(fields.body) > max_body_chars:
+        return Rejection(
+            "body_too_large",
+            f"body has {len(fields.body)} characters, over the limit of {max_body_chars}",
+            source,
+            raw,
+        )
+    try:
+        return Article(
+            article_id=article_id_for(fields.outlet, fields.title, fields.body),
+            title=fields.title,
+            body=fields.body,
+            outlet=fields.outlet,
+            published_date=fields.published_date,
+            published_time=fields.published_time,
+            dateline_place=fields.dateline_place,
+            wire_sources=list(fields.wire_sources),
+            captions=list(fields.captions),
+            related=list(fields.related),
+            source=source,
+            published_at=published_at or dt.datetime.now(dt.UTC),
+        )
+    except ValidationError as error:
+        return Rejection("invalid_field", _validation_reason(error), source, raw)
+
+
+def article_from_text(
+    text: str, source: str, *, published_at: dt.datetime | None = None, max_body_chars: int = 200_000
+) -> Article | Rejection:
+    """A raw text article (title line, stamps, dateline, body) as an ``Article``."""
+    raw = text.encode("utf-8", errors="replace")
+    if not text.strip():
+        return Rejection("empty_body", "the input is empty: there is no article text", source, raw)
+    try:
+        fields = parse_raw_article(text)
+    except ValueError as error:
+        return Rejection("missing_body", f"no article body: {error}", source, raw)
+    return article_from_fields(
+        fields, source=source, published_at=published_at, max_body_chars=max_body_chars
+    )
+
+
+def article_from_bytes(
+    raw: bytes, source: str, *, published_at: dt.datetime | None = None, max_body_chars: int = 200_000
+) -> Article | Rejection:
+    """A raw text file's bytes as an ``Article``."""
+    text = decode_text(raw, source)
+    if isinstance(text, Rejection):
+        return text
+    result = article_from_text(text, source, published_at=published_at, max_body_chars=max_body_chars)
+    if isinstance(result, Rejection):
+        return Rejection(result.error, result.reason, source, raw)
+    return result
+
+
+def article_from_json_line(
+    raw: bytes, source: str, *, published_at: dt.datetime | None = None, max_body_chars: int = 200_000
+) -> Article | Rejection:
+    """One JSON Lines record (an article object) as an ``Article``.
+
+    Accepted keys: ``body`` (required, or ``text`` holding a whole raw article),
+    ``title``, ``outlet``, ``published`` (ISO date or date-time), ``url``,
+    ``language``.  Unknown keys are rejected so typos do not pass silently.
+    """
+    text = decode_text(raw, source)
+    if isinstance(text, Rejection):
+        return text
+    try:
+        obj = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        return Rejection("invalid_json", f"not valid JSON: {error}", source, raw)
+    if not isinstance(obj, dict):
+        return Rejection("not_an_object", f"expected a JSON object, got {type(obj).__name__}", source, raw)
+    unknown = sorted(set(obj) - JSON_FIELDS)
+    if unknown:
+        return Rejection(
+            "invalid_field", f"unknown field(s) {unknown}; accepted: {sorted(JSON_FIELDS)}", source, raw
+        )
+    wrong = [key for key, value in obj.items() if value is not None and not isinstance(value, str)]
+    if wrong:
+        kinds = ", ".join(f"{key} is {type(obj[key]).__name__}" for key in sorted(wrong))
+        return Rejection("invalid_field", f"fields must be strings: {kinds}", source, raw)
+    if obj.get("body") is None and obj.get("text") is not None:
+        result = article_from_text(
+            obj["text"], source, published_at=published_at, max_body_chars=max_body_chars
+        )
+        return (
+            Rejection(result.error, result.reason, source, raw) if isinstance(result, Rejection) else result
+        )
+    body = (obj.get("body") or "").strip()
+    if "body" not in obj:
+        return Rejection("missing_body", "the article object has no 'body' field", source, raw)
+    if not body:
+        return Rejection("empty_body", "the article's 'body' is empty", source, raw)
+    published = _parse_published(obj.get("published"))
+    if isinstance(published, str):
+        return Rejection("invalid_field", published, source, raw)
+    date, time = published
+    fields = RawFields(
+        title=(obj.get("title") or "").strip() or None,
+        body=body,
+        outlet=(obj.get("outlet") or "").strip() or None,
+        published_date=date,
+        published_time=time,
+        dateline_place=None,
+        wire_sources=(),
+        captions=(),
+        related=(),
+    )
+    result = article_from_fields(
+        fields, source=source, published_at=published_at, max_body_chars=max_body_chars
+    )
+    if isinstance(result, Rejection):
+        return Rejection(result.error, result.reason, source, raw)
+    extras: dict[str, Any] = {key: obj.get(key) for key in ("url", "language") if obj.get(key)}
+    return result.model_copy(update=extras) if extras else result
+
+
+def _parse_published(value: str | None) -> tuple[dt.date | None, dt.time | None] | str:
+    if not value:
+        return None, None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value), None
+        stamp = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return f"'published' must be an ISO date or date-time, got {value[:40]!r}"
+    return stamp.date(), stamp.time().replace(tzinfo=None)
+
+
+def _validation_reason(error: ValidationError) -> str:
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]]
+    return "invalid article: " + "; ".join(parts)
