@@ -23,8 +23,7 @@ RUN pip install . \
     && chown -R diplofeed:diplofeed /var/lib/diplofeed /inbox
 
 # A fresh anonymous volume copies this directory's ownership, so every replica's state dir is writable.
-ENV DIPLOFEED_DATA_DIR=/var/lib/diplofeed \
-    DIPLOFEED_WEB_HOST=0.0.0.0
+ENV DIPLOFEED_DATA_DIR=/var/lib/diplofeed
 VOLUME ["/var/lib/diplofeed"]
 
 USER 10001:10001

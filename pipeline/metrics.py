@@ -44,12 +44,17 @@ DEAD_LETTER_STAGES: tuple[str, ...] = ("publish", "worker")
 #: Stable machine codes of ``DeadLetter.error`` and of publisher rejections.  Add a code here when the
 #: code base gains one; until then it is counted as "other" rather than becoming a new series.
 ERROR_CODES: tuple[str, ...] = (
-    "invalid_json",
+    # publisher (pipeline.ingest: Rejection.error)
+    "binary",
     "not_utf8",
+    "invalid_json",
+    "not_an_object",
+    "invalid_field",
     "missing_body",
     "empty_body",
     "body_too_large",
     "input_too_large",
+    # worker
     "invalid_record",
     "unsupported_schema_version",
     "parse_error",

@@ -252,3 +252,18 @@ def test_start_http_server_serves_the_registry() -> None:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def test_every_publisher_rejection_code_is_a_known_reason() -> None:
+    """The codes pipeline.ingest emits get their own series instead of collapsing into "other"."""
+    import re
+    from pathlib import Path
+
+    ingest = Path(__file__).resolve().parent.parent / "pipeline" / "ingest"
+    codes: set[str] = set()
+    for path in ingest.glob("*.py"):
+        codes |= set(re.findall(r'Rejection\(\s*"([a-z_]+)"', path.read_text()))
+    assert codes, "no Rejection codes found in pipeline/ingest"
+    assert codes <= set(ERROR_CODES), (
+        f"add {sorted(codes - set(ERROR_CODES))} to pipeline.metrics.ERROR_CODES"
+    )

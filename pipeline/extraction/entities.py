@@ -134,6 +134,23 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def _propagate_people(
+    doc: Doc, raw: list[tuple[int, int, str, str]], person_keys: set[str]
+) -> list[tuple[int, int, str, str]]:
+    """Surnames the model missed elsewhere in the article ('Zelenskyy criticized ...') become mentions."""
+    covered = {i for s, e, _, _ in raw for i in range(s, e)}
+    extra = [
+        (t.i, t.i + 1, "PERSON", "")
+        for t in doc
+        if t.i not in covered
+        and t.pos_ in ("PROPN", "NOUN")
+        and t.text[:1].isupper()
+        and not t.is_upper
+        and person_key(t.text) in person_keys
+    ]
+    return sorted(raw + extra) if extra else raw
+
+
 def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
     """Corrected label of a mention, or None to drop it."""
     text = doc[start:end].text
@@ -222,6 +239,7 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     person_keys = {
         person_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
     }
+    raw = _propagate_people(doc, raw, person_keys)
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
         new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)

@@ -208,9 +208,12 @@ def _according_to(doc: Doc, first: int, last: int, mask: list[bool], resolver: R
 
 def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None:
     subj = resolver.subject_of(cue)
-    if subj is None or mask[subj.i]:
-        return None
-    return resolver.speaker(subj)
+    name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
+    if name is None and cue.dep_ == "conj" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head, mask):
+        # "X said A is B but clarified that ...": the parse often hangs the conjunct on the wrong verb.
+        subj = resolver.subject_of(cue.head.head)
+        name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
+    return name
 
 
 def extract_quotes(article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver) -> list[Quote]:
@@ -223,6 +226,9 @@ def extract_quotes(article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list
         if chars is None:
             continue
         first, last = chars.start, chars.end
+        outer = doc.char_span(span.outer_start, span.outer_end, alignment_mode="expand")
+        if outer is not None:
+            first, last = min(first, outer.start), max(last, outer.end)
         cue = _governing_cue(doc, first, last, mask) or _nearby_cue(doc, first, last, mask)
         speaker = _cue_speaker(cue, mask, resolver) if cue is not None else None
         cue_text = cue.text if cue is not None else None

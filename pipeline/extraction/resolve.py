@@ -44,6 +44,10 @@ class Resolver:
                     if child.lower_ in _REL_PRONOUNS and tok.dep_ == "relcl":
                         return tok.head
                     return child
+                if child.dep_ == "csubj" and child.pos_ in ("VERB", "AUX"):
+                    inner = next((c for c in child.children if c.dep_ in _SUBJ), None)
+                    if inner is not None:
+                        return inner
             if tok.dep_ == "relcl":
                 return tok.head
             if tok.dep_ not in _CLIMB or tok.head is tok:
@@ -64,6 +68,23 @@ class Resolver:
                 if self.index.name_type.get(cand) in ("PERSON", "ORG") or child.dep_ == "appos":
                     return cand
         return None
+
+    def left_actors(self, verb: Token) -> list[str]:
+        """Fallback subject when the parse lost it: entities written just before the verb ('X, Y and Z agreed')."""
+        out: list[str] = []
+        i = verb.i - 1
+        sent_start = verb.sent.start
+        while i >= sent_start:
+            tok = self.doc[i]
+            name = self.index.tok_name.get(i)
+            if name:
+                actor = self.index.actor.get(name, name)
+                if actor not in out:
+                    out.insert(0, actor)
+            elif tok.lower_ not in (",", "and", "the") and tok.pos_ != "ADV":
+                break
+            i -= 1
+        return out
 
     def speaker(self, tok: Token) -> str | None:
         """Canonical speaker a subject token stands for (entity, pronoun or role noun)."""
@@ -178,6 +199,8 @@ class Resolver:
 
     def role(self, tok: Token) -> str | None:
         """Person a role noun refers to ('the Ukrainian leader' -> the person titled Ukrainian President)."""
+        if tok.tag_ in ("NNS", "NNPS") or tok.pos_ not in ("NOUN", "PROPN"):
+            return None
         head = fold(tok.lemma_ if tok.pos_ == "NOUN" else tok.text)
         group = ROLE_GROUPS.get(head)
         if group is None:

@@ -725,11 +725,8 @@ def update_group(
     local = build_index(e for e in after.values() if e is not None)
 
     def versions(event_id: str) -> list[Event]:
-        found = [type_events.get(event_id)]
-        if event_id in after:
-            found.append(after[event_id])
-        else:
-            found = found[:1]
+        """Before and after versions: an edge in either graph links two events."""
+        found = [type_events.get(event_id), after.get(event_id)]
         return [e for e in found if e is not None]
 
     seen = set(after)

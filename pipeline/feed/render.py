@@ -65,8 +65,8 @@ def item_url(item: FeedItem, base_url: str) -> str:
 
 
 def _sorted(items: Iterable[FeedItem]) -> list[FeedItem]:
-    """Newest activity first; id breaks ties so output never depends on input order."""
-    return sorted(items, key=lambda i: (rfc3339(i.last_seen), i.id), reverse=True)
+    """Newest report first, then newest event; id breaks ties so input order never matters."""
+    return sorted(items, key=lambda i: (rfc3339(i.last_seen), rfc3339(i.event_time), i.id), reverse=True)
 
 
 def _when_text(item: FeedItem) -> str:
@@ -308,7 +308,8 @@ _PAGE_JS = """
       card.appendChild(el("p", "meta", "Actors: " + d.actors.join(", ")));
     }
     var sources = Array.isArray(d.sources) ? d.sources : [];
-    card.appendChild(el("p", "meta", "Sources (" + (d.source_count || sources.length) + " outlets):"));
+    var outlets = d.source_count || sources.length;
+    card.appendChild(el("p", "meta", "Sources (" + outlets + (outlets === 1 ? " outlet):" : " outlets):")));
     var ul = el("ul", "sources");
     sources.forEach(function (s) {
       var li = el("li");
