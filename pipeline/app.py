@@ -133,23 +133,17 @@ def make_topics(app: faust.App, settings: Settings) -> Topics:
 
 
 def make_tables(app: faust.App, settings: Settings, topics: Topics) -> FeedTables:
-    parts = settings.partitions
+    def table(name: str, codec: Any, changelog: faust.TopicT | None = None) -> faust.TableT:
+        created = app.Table(name, partitions=settings.partitions, key_type=str, changelog_topic=changelog)
+        # Collection takes its codecs from key/value types; set ours before the store and changelog exist.
+        created.key_serializer = "raw"
+        created.value_serializer = codec
+        return created
+
     return FeedTables(
-        events=app.Table(
-            "feed-window-events",
-            partitions=parts,
-            key_type=str,
-            key_serializer="raw",
-            value_serializer=ContractCodec(Event),
-        ),
-        groups=app.Table("feed-groups", partitions=parts, key_serializer="raw", value_serializer="json"),
-        items=app.Table(
-            "feed-items",
-            partitions=parts,
-            key_serializer="raw",
-            value_serializer=ContractCodec(FeedItem),
-            changelog_topic=topics.feed,
-        ),
+        events=table("feed-window-events", ContractCodec(Event)),
+        groups=table("feed-groups", "json"),
+        items=table("feed-items", ContractCodec(FeedItem), topics.feed),
     )
 
 

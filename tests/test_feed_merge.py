@@ -298,7 +298,8 @@ def test_gold_cases_that_must_stay_separate() -> None:
     summit = item_of(feed, ev(TELESUR, "summit"))
     assert summit.headline == f"{TRUMP} proposes meeting with {PUTIN}"
     assert summit.status is EventStatus.PROPOSED and summit.date is None
-    assert summit.event_time == TELESUR.published_at  # undated: publication time
+    # undated: the article's own publication date, not the (possibly much later) Kafka publish time
+    assert summit.event_time == dt.datetime.combine(TELESUR.published_date, dt.time(), tzinfo=dt.UTC)
     assert item_of(feed, ev(ANI, "call-0318")).headline.endswith("held phone call")
 
 
@@ -599,3 +600,12 @@ def test_incremental_update_of_a_large_type_group_is_fast() -> None:
     assert sum(len(c) for c in clusters) == 5000
     assert tick < 1.0, f"incremental update took {tick:.2f}s"
     assert full < 30.0 and time.perf_counter() - start < 60.0
+
+
+def test_mode_families_and_dotted_initials() -> None:
+    from pipeline.feed.merge import modes_compatible, norm_name
+
+    assert norm_name("J.D. Vance") == norm_name("JD Vance") == "jd vance"
+    assert modes_compatible("negotiation", "in_person") and modes_compatible("multilateral", "visit")
+    assert modes_compatible(None, "phone")
+    assert not modes_compatible("phone", "in_person")

@@ -33,15 +33,17 @@ class Extraction:
 def extract_from_doc(article: Article, doc: Doc) -> Extraction:
     """Entities, quotes and events of an article, given ``doc = nlp(article.body)``."""
     index = extract_entities(article, doc)
-    resolver = Resolver(doc, index)
     spans = find_quote_spans(doc.text)
     mask = quote_token_mask(doc, spans)
+    resolver = Resolver(doc, index, mask)
     quotes = extract_quotes(article.article_id, doc, spans, mask, resolver)
     events = extract_events(article, doc, resolver, mask, quotes)
     return Extraction(article=article, entities=index.entities, quotes=quotes, events=events)
 
 
-def extract_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Extraction]:
+def extract_articles(
+    nlp: Language, articles: Iterable[Article], batch_size: int = 16
+) -> Iterator[Extraction]:
     """Parse articles in batches (one parse each) and extract from every parse."""
     pairs = ((a.body, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):

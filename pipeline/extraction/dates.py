@@ -29,15 +29,41 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 #: Time-zone words -> IANA zone.  Only zones named in the text are used: no zone, no UTC time.
 ZONES: dict[str, str] = {
-    "gmt": "UTC", "utc": "UTC", "z": "UTC", "et": "America/New_York", "est": "America/New_York",
-    "edt": "America/New_York", "eastern": "America/New_York", "ct": "America/Chicago",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "mt": "America/Denver", "pt": "America/Los_Angeles",
-    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "bst": "Europe/London",
-    "cet": "Europe/Paris", "cest": "Europe/Paris", "msk": "Europe/Moscow", "moscow": "Europe/Moscow",
-    "ist": "Asia/Kolkata", "india": "Asia/Kolkata", "beijing": "Asia/Shanghai", "china": "Asia/Shanghai",
-    "jst": "Asia/Tokyo", "tokyo": "Asia/Tokyo", "kst": "Asia/Seoul", "kyiv": "Europe/Kyiv",
-    "kiev": "Europe/Kyiv", "london": "Europe/London", "paris": "Europe/Paris", "washington": "America/New_York",
-    "eet": "Europe/Athens", "eest": "Europe/Athens", "pakistan": "Asia/Karachi", "pkt": "Asia/Karachi",
+    "gmt": "UTC",
+    "utc": "UTC",
+    "z": "UTC",
+    "et": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern": "America/New_York",
+    "ct": "America/Chicago",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "mt": "America/Denver",
+    "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "bst": "Europe/London",
+    "cet": "Europe/Paris",
+    "cest": "Europe/Paris",
+    "msk": "Europe/Moscow",
+    "moscow": "Europe/Moscow",
+    "ist": "Asia/Kolkata",
+    "india": "Asia/Kolkata",
+    "beijing": "Asia/Shanghai",
+    "china": "Asia/Shanghai",
+    "jst": "Asia/Tokyo",
+    "tokyo": "Asia/Tokyo",
+    "kst": "Asia/Seoul",
+    "kyiv": "Europe/Kyiv",
+    "kiev": "Europe/Kyiv",
+    "london": "Europe/London",
+    "paris": "Europe/Paris",
+    "washington": "America/New_York",
+    "eet": "Europe/Athens",
+    "eest": "Europe/Athens",
+    "pakistan": "Asia/Karachi",
+    "pkt": "Asia/Karachi",
 }
 _ZONE_ALT = "|".join(sorted((re.escape(z) for z in ZONES), key=len, reverse=True))
 TIME_RE = re.compile(
@@ -122,5 +148,5 @@ def resolve_time(text: str, day: dt.date | None) -> dt.datetime | None:
         if zone is None:
             continue
         local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(zone))
-        return local.astimezone(dt.timezone.utc)
+        return local.astimezone(dt.UTC)
     return None

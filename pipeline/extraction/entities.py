@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
 from pipeline.extraction.countries import capital_code, country_code, country_name, demonym_code, fold
@@ -54,7 +55,9 @@ def _trim(span: SpacySpan) -> tuple[int, int]:
     doc = span.doc
     while start < end and (doc[start].pos_ == "DET" or doc[start].lower_ == "the"):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct and doc[end - 1].text != "."):
+    while end > start and (
+        doc[end - 1].tag_ == "POS" or (doc[end - 1].is_punct and doc[end - 1].text != ".")
+    ):
         end -= 1
     return start, end
 
@@ -66,7 +69,7 @@ def _is_junk(text: str) -> bool:
         or bool(_HANDLE.search(text))
         or "\n" in text
         or low in JUNK_WORDS
-        or not text[0].isupper() and not text[0].isdigit()
+        or (not text[0].isupper() and not text[0].isdigit())
         or len(text) < 2
     )
 
@@ -110,20 +113,18 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         else:
             out.append((start, end, ent.label_, ""))
         covered.update(range(ent.start, ent.end))
-    n = len(doc)
+    lows = [t.lower_ for t in doc] if doc.text.strip() else []
+    n = len(lows)
     i = 0
     while i < n:
-        if i in covered:
-            i += 1
-            continue
         hit = None
-        for width in (2, 1):
-            if i + width <= n and not covered.intersection(range(i, i + width)):
-                words = doc[i : i + width]
-                if words[0].text[:1].isupper():
-                    name = _institution(words.text)
-                    if name and (width > 1 or words[0].is_upper or len(words[0]) > 3):
-                        hit = (i, i + width, "ORG", name)
+        if i not in covered:
+            pair = f"{lows[i]} {lows[i + 1]}" if i + 1 < n and i + 1 not in covered else ""
+            for width, key in ((2, pair), (1, lows[i])):
+                if key and key in INSTITUTIONS:
+                    words = doc[i : i + width]
+                    if words[0].text[:1].isupper() and (width > 1 or words[0].is_upper or len(words[0]) > 3):
+                        hit = (i, i + width, "ORG", INSTITUTIONS[key])
                         break
         if hit:
             out.append(hit)
@@ -139,15 +140,23 @@ def _propagate_people(
 ) -> list[tuple[int, int, str, str]]:
     """Surnames the model missed elsewhere in the article ('Zelenskyy criticized ...') become mentions."""
     covered = {i for s, e, _, _ in raw for i in range(s, e)}
-    extra = [
-        (t.i, t.i + 1, "PERSON", "")
-        for t in doc
-        if t.i not in covered
-        and t.pos_ in ("PROPN", "NOUN")
-        and t.text[:1].isupper()
-        and not t.is_upper
-        and person_key(t.text) in person_keys
-    ]
+    keys = sorted(k for k in person_keys if len(k) > 2)
+    if not keys:
+        return raw
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b", re.IGNORECASE)
+    extra = []
+    for match in pattern.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end())
+        if span is None or len(span) != 1 or span.start in covered:
+            continue
+        t = span[0]
+        if (
+            t.pos_ in ("PROPN", "NOUN")
+            and t.text[:1].isupper()
+            and not t.is_upper
+            and person_key(t.text) in person_keys
+        ):
+            extra.append((t.i, t.i + 1, "PERSON", ""))
     return sorted(raw + extra) if extra else raw
 
 
@@ -162,14 +171,15 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
         name_start = _strip_titles(doc, start, end)
         if person_key(doc[name_start:end].text) in person_keys and end - name_start <= 3:
             return "PERSON"
-    if label in ("ORG", "GPE") and end - start == 1 and start >= 2:
-        if doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in TITLE_HEADS:
-            return None  # "Secretary of State": part of a title
+    in_title = doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in TITLE_HEADS if start >= 2 else False
+    if label in ("ORG", "GPE") and end - start == 1 and in_title:
+        return None  # "Secretary of State": part of a title
     if label == "ORG" and 2 <= end - start <= 3 and end < len(doc) and doc[end].lemma_ in SPEECH_VERBS:
         words = doc[start:end]
-        if all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_WORDS for t in words):
-            if not any(t.is_upper and len(t) > 1 for t in words):
-                return "PERSON"
+        name_like = all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+        name_like = name_like and not any(t.lower_ in ORG_WORDS for t in words)
+        if name_like and not any(t.is_upper and len(t) > 1 for t in words):
+            return "PERSON"
     return label
 
 
@@ -185,7 +195,9 @@ def _title_before(doc: Doc, start: int) -> str | None:
             break
         if tok.pos_ in _TITLE_STOP_POS and tok.text not in ("U.S.", "U.K.", "US", "UK"):
             break
-        if tok.pos_ == "ADP" and not (tok.lower_ in ("of", "for") and j > 0 and doc[j - 1].lower_ in TITLE_HEADS):
+        if tok.pos_ == "ADP" and not (
+            tok.lower_ in ("of", "for") and j > 0 and doc[j - 1].lower_ in TITLE_HEADS
+        ):
             break
         if tok.pos_ == "CCONJ" and (tok.lower_ != "and" or j == 0 or doc[j - 1].ent_type_):
             break
@@ -247,12 +259,13 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
             continue
         if new_label == "PERSON":
             s = _strip_titles(doc, s, e)
-            if any(t.is_digit for t in doc[s:e]) or doc[s:e].text.isupper() and e - s == 1:
+            if any(t.is_digit for t in doc[s:e]) or (doc[s:e].text.isupper() and e - s == 1):
                 continue
         fixed.append((s, e, new_label, inst))
 
     mentions = [
-        RawMention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text, lab) for s, e, lab, _ in fixed
+        RawMention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text, lab)
+        for s, e, lab, _ in fixed
     ]
     person_names = cluster_people(mentions)
 
@@ -294,7 +307,8 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
         code = codes.get(name)
         if etype in ("GPE", "NORP") and code is None:
             code = capital_code(name)
-            actor[name] = country_name(code) if code and etype == "NORP" else name
+            if etype == "GPE":
+                actor[name] = name
             if etype == "GPE" and code:
                 actor[name] = country_name(code) or name
             code = None if etype == "GPE" else code

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
+from pipeline.extraction.countries import country_code
 from pipeline.extraction.dates import Direction, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.resolve import Resolver
@@ -27,12 +29,25 @@ from pipeline.extraction.triggers import (
 )
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
 
-_BLOCK = frozenset({"nsubj", "nsubjpass", "advcl", "relcl", "parataxis", "punct", "mark", "aux", "auxpass", "ccomp", "csubj"})
-_DATE_CLIMB = frozenset({"conj", "xcomp", "prep", "pcomp", "pobj", "dobj", "acl", "advcl", "acomp", "attr", "nsubj"})
-_STATUS_CLIMB = frozenset({"xcomp", "pcomp", "prep", "acomp", "conj", "pobj", "dobj", "acl", "attr", "nsubj", "nsubjpass"})
+_BLOCK = frozenset(
+    {"nsubj", "nsubjpass", "advcl", "relcl", "parataxis", "punct", "mark", "aux", "auxpass", "ccomp", "csubj"}
+)
+_DATE_CLIMB = frozenset(
+    {"conj", "xcomp", "prep", "pcomp", "pobj", "dobj", "acl", "advcl", "acomp", "attr", "nsubj"}
+)
+_STATUS_CLIMB = frozenset(
+    {"xcomp", "pcomp", "prep", "acomp", "conj", "pobj", "dobj", "acl", "attr", "nsubj", "nsubjpass"}
+)
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _MODAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"})
-_ANAPHOR_NOUNS: dict[str, str] = {"call": "phone", "conversation": "phone", "meeting": "in_person", "summit": "in_person", "talks": "in_person", "visit": "visit"}
+_ANAPHOR_NOUNS: dict[str, str] = {
+    "call": "phone",
+    "conversation": "phone",
+    "meeting": "in_person",
+    "summit": "in_person",
+    "talks": "in_person",
+    "visit": "visit",
+}
 _LOC_PREPS = frozenset({"in", "at"})
 
 
@@ -98,7 +113,9 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
         trig = NOUN_TRIGGERS.get(lemma) or NOUN_TRIGGERS.get(tok.lower_)
         if trig is None:
             return None
-        if lemma == "call" and any(_lemma(c) in ("for", "on", "to") for c in tok.children if c.dep_ == "prep"):
+        if lemma == "call" and any(
+            _lemma(c) in ("for", "on", "to") for c in tok.children if c.dep_ == "prep"
+        ):
             return None
         head = tok.head
         if tok.dep_ in ("dobj", "attr", "nsubjpass") and _lemma(head) in LIGHT_VERBS:
@@ -192,36 +209,45 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def _date_ents(doc: Doc, lo: int, hi: int) -> list[SpacySpan]:
-    return [e for e in doc.ents if e.label_ == "DATE" and lo <= e.start and e.end <= hi]
+def _date_ents(dates: list[SpacySpan], lo: int, hi: int) -> list[SpacySpan]:
+    return [e for e in dates if lo <= e.start and e.end <= hi]
 
 
 def _pick_date(
-    doc: Doc, trig: Token, pred: Token, published: dt.date | None, direction: Direction, mask: list[bool]
+    dates: list[SpacySpan],
+    trig: Token,
+    pred: Token,
+    published: dt.date | None,
+    direction: Direction,
+    mask: list[bool],
 ) -> tuple[dt.date | None, bool]:
     """Date of the event: a date phrase in the trigger's subtree, else up the clause; (date, own_clause)."""
     sent = trig.sent
-    ents = [e for e in _date_ents(doc, sent.start, sent.end) if not mask[e.start]]
+    ents = [e for e in _date_ents(dates, sent.start, sent.end) if not mask[e.start]]
     if not ents:
         return None, False
     node = trig
     seen_pred = False
     for hop in range(6):
         lo, hi = _subtree_range(node)
-        inside = sorted((e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i))
+        inside = sorted(
+            (e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i)
+        )
         for ent in inside:
             day = resolve_date(ent.text, published, direction)
             if day is not None:
                 return day, node is trig or node is pred or not seen_pred
         if node is pred:
             seen_pred = True
-        if node.head is node or node.dep_ not in _DATE_CLIMB or hop >= 3 and node is not pred:
+        if node.head is node or node.dep_ not in _DATE_CLIMB or (hop >= 3 and node is not pred):
             break
         node = node.head
     return None, False
 
 
-def _location(resolver: Resolver, sent: SpacySpan, pred: Token, actors: list[str], mask: list[bool]) -> str | None:
+def _location(
+    resolver: Resolver, sent: SpacySpan, pred: Token, actors: list[str], mask: list[bool]
+) -> str | None:
     index = resolver.index
     best: tuple[int, str] | None = None
     lo, hi = _subtree_range(pred)
@@ -231,7 +257,7 @@ def _location(resolver: Resolver, sent: SpacySpan, pred: Token, actors: list[str
         name = index.tok_name.get(tok.i)
         if not name or index.name_type.get(name) not in ("GPE", "LOC", "FAC"):
             continue
-        if name in actors or index.actor.get(name) in actors and index.actor.get(name) == name:
+        if name in actors or (index.actor.get(name) in actors and index.actor.get(name) == name):
             continue
         score = abs(tok.i - pred.i) + (0 if lo <= tok.i < hi else 100)
         if best is None or score < best[0]:
@@ -241,6 +267,11 @@ def _location(resolver: Resolver, sent: SpacySpan, pred: Token, actors: list[str
 
 def _mode(etype: str, mode: str | None, trig: Token, pred: Token, actors: list[str]) -> str | None:
     lo, hi = _subtree_range(pred if pred is not trig else trig)
+    if pred.pos_ in ("VERB", "AUX"):
+        lo = min(
+            [pred.i]
+            + [c.left_edge.i for c in pred.children if c.i > pred.i or c.dep_ in ("nsubj", "nsubjpass")]
+        )
     words = {t.lower_ for t in trig.doc[lo:hi]} | {_lemma(t) for t in trig.doc[lo:hi]}
     text = trig.doc[lo:hi].text.lower()
     if any(w in text for w in CEASEFIRE_WORDS):
@@ -276,7 +307,7 @@ def _anaphoric_date(sent: SpacySpan, trig: Token, drafts: list[Draft]) -> dt.dat
 def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> set[int]:
     """Tokens inside the complement of a threat or appeal: the embedded act is not an event of its own."""
     out: set[int] = set()
-    for trig, etype, _mode_, pred in found:
+    for _trig, etype, _mode, pred in found:
         if etype in ("THREATEN", "REQUEST") and pred.pos_ in ("VERB", "AUX"):
             for child in pred.children:
                 if child.dep_ in ("ccomp", "xcomp", "prep", "dobj"):
@@ -284,8 +315,22 @@ def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> se
     return out
 
 
+def _is_city(resolver: Resolver, name: str) -> bool:
+    """A place that is neither a country nor a capital standing for its government: never an actor."""
+    index = resolver.index
+    ntype = index.name_type.get(name)
+    if ntype is None:
+        return False  # an actor name already mapped to a country (capital, demonym)
+    return ntype in ("GPE", "LOC", "FAC") and country_code(name) is None
+
+
 def _sentence_drafts(
-    resolver: Resolver, sent: SpacySpan, published: dt.date | None, mask: list[bool], earlier: list[Draft]
+    resolver: Resolver,
+    sent: SpacySpan,
+    published: dt.date | None,
+    mask: list[bool],
+    earlier: list[Draft],
+    dates: list[SpacySpan],
 ) -> list[Draft]:
     found: list[tuple[Token, str, str | None, Token]] = []
     for tok in sent:
@@ -306,10 +351,12 @@ def _sentence_drafts(
             continue
         agents = _agents(resolver, trig, pred, etype)
         partners = [p for p in _partners(resolver, trig, pred, etype) if p not in agents]
+        partners = [p for p in partners if not _is_city(resolver, p)]
+        agents = [a for a in agents if not _is_city(resolver, a)]
         actors = agents + [p for i, p in enumerate(partners) if p not in partners[:i]]
         status, has_tense = _status(pred, etype)
         direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
-        day, _own = _pick_date(resolver.doc, trig, pred, published, direction, mask)
+        day, _own = _pick_date(dates, trig, pred, published, direction, mask)
         if status is None:
             status = "scheduled" if day and published and day > published else "occurred"
         elif status == "occurred" and not has_tense and day and published and day > published:
@@ -345,13 +392,22 @@ def _sentence_drafts(
                 confidence=min(confidence, 0.95),
             )
         )
-    for trig, etype, mode, pred, day, location in pending:
+    for trig, etype, mode, _pred, day, location in pending:
         donor = next((d for d in reversed(drafts) if d.type == etype and d.tok < trig.i), None)
         donor = donor or next((d for d in drafts if d.type == etype), None)
         if donor is not None:
             status = "occurred" if day and published and day < published else donor.status
-            drafts.append(replace(donor, date=day or donor.date, location=location or donor.location,
-                                  status=status, tok=trig.i, trigger=trig.text, mode=mode or donor.mode))
+            drafts.append(
+                replace(
+                    donor,
+                    date=day or donor.date,
+                    location=location or donor.location,
+                    status=status,
+                    tok=trig.i,
+                    trigger=trig.text,
+                    mode=mode or donor.mode,
+                )
+            )
     return drafts
 
 
@@ -393,8 +449,9 @@ def extract_events(
 ) -> list[Event]:
     """PLOVER events of the article, each with its evidence sentence and its actors' quotes."""
     drafts: list[Draft] = []
+    dates = [e for e in doc.ents if e.label_ == "DATE"]
     for sent in doc.sents:
-        drafts.extend(_sentence_drafts(resolver, sent, article.published_date, mask, drafts))
+        drafts.extend(_sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates))
     ref = ArticleRef(
         article_id=article.article_id,
         title=article.title,

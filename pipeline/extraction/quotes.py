@@ -75,7 +75,9 @@ def _double_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
             if ch in _DOUBLE_OPEN or _opens(text, i):
                 open_at = i
             continue
-        is_new_open = ch in _DOUBLE_OPEN or ch in _DOUBLE_AMBIG and _opens(text, i) and text[i - 1].isspace()
+        is_new_open = ch in _DOUBLE_OPEN or (
+            ch in _DOUBLE_AMBIG and _opens(text, i) and text[i - 1].isspace()
+        )
         close_at = i
         if is_new_open:
             # An opener while a quote is open: the previous quote ran on unclosed (continued paragraph).
@@ -145,14 +147,10 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 def quote_token_mask(doc: Doc, spans: list[QuoteSpan]) -> list[bool]:
     """Per token: True when the token lies inside a quotation (marks included)."""
     mask = [False] * len(doc)
-    if not spans:
-        return mask
-    k = 0
-    for tok in doc:
-        while k < len(spans) and spans[k].outer_end <= tok.idx:
-            k += 1
-        if k < len(spans) and spans[k].outer_start <= tok.idx < spans[k].outer_end:
-            mask[tok.i] = True
+    for span in spans:
+        chars = doc.char_span(span.outer_start, span.outer_end, alignment_mode="expand")
+        if chars is not None:
+            mask[chars.start : chars.end] = [True] * (chars.end - chars.start)
     return mask
 
 
@@ -207,7 +205,7 @@ def _according_to(doc: Doc, first: int, last: int, mask: list[bool], resolver: R
 
 
 def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None:
-    subj = resolver.subject_of(cue)
+    subj = cue.head if cue.dep_ == "acl" and cue.head.i < cue.i else resolver.subject_of(cue)
     name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
     if name is None and cue.dep_ == "conj" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head, mask):
         # "X said A is B but clarified that ...": the parse often hangs the conjunct on the wrong verb.
@@ -216,7 +214,9 @@ def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None
     return name
 
 
-def extract_quotes(article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver) -> list[Quote]:
+def extract_quotes(
+    article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver
+) -> list[Quote]:
     """Quote records with speaker and cue for each quotation span."""
     text = doc.text
     quotes: list[Quote] = []

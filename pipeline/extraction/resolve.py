@@ -31,7 +31,12 @@ class Resolver:
 
     doc: Doc
     index: EntityIndex
+    mask: list[bool] = field(default_factory=list)
     memo: dict[tuple[str, int], object] = field(default_factory=dict)
+
+    def quoted(self, i: int) -> bool:
+        """True when token i is inside a quotation (quoted words never introduce referents)."""
+        return bool(self.mask) and self.mask[i]
 
     # --- subjects ---------------------------------------------------------------------------------
 
@@ -70,7 +75,7 @@ class Resolver:
         return None
 
     def left_actors(self, verb: Token) -> list[str]:
-        """Fallback subject when the parse lost it: entities written just before the verb ('X, Y and Z agreed')."""
+        """Fallback subject when the parse lost it: entities just before the verb ('X, Y and Z agreed')."""
         out: list[str] = []
         i = verb.i - 1
         sent_start = verb.sent.start
@@ -98,27 +103,49 @@ class Resolver:
 
     def actors(self, tok: Token, depth: int = 0) -> list[str]:
         """Actor names of a noun phrase, expanding coordination ('Germany, France and Italy')."""
-        if depth > 6:
+        if depth > 8:
             return []
         out: list[str] = []
-        name = self.entity_name(tok)
+
+        def add(names: list[str]) -> None:
+            out.extend(a for a in names if a not in out)
+
+        name = self.index.tok_name.get(tok.i)
+        via: list[Token] = []
         if name:
-            out.append(self.index.actor.get(name, name))
+            add([self.index.actor.get(name, name)])
         elif tok.lower_ in PERSON_PRONOUNS:
             person = self.pronoun(tok)
-            if person:
-                out.append(person)
+            add([person] if person else [])
         elif tok.lower_ in PAIR_WORDS and self._is_pair_phrase(tok):
-            out.extend(self.pair(tok))
+            add(self.pair(tok))
         else:
-            role = self.role(tok)
-            if role:
-                out.append(role)
-            elif tok.pos_ in ("NOUN", "PROPN"):
-                out.extend(self._modifier_actors(tok, depth))
+            via = [
+                c
+                for c in tok.children
+                if c.i in self.index.tok_name
+                and (
+                    c.dep_ == "appos"
+                    or (
+                        c.dep_ == "compound"
+                        and self.index.name_type.get(self.index.tok_name[c.i]) == "PERSON"
+                    )
+                )
+            ]
+            for child in via:
+                add(self.actors(child, depth + 1))
+            if not via:
+                role = self.role(tok)
+                if role:
+                    add([role])
+                elif tok.pos_ in ("NOUN", "PROPN"):
+                    add(self._modifier_actors(tok, depth))
         for child in tok.children:
-            if child.dep_ == "conj" or child.dep_ == "appos" and not name:
-                out.extend(a for a in self.actors(child, depth + 1) if a not in out)
+            if child in via:
+                continue
+            appos_entity = child.dep_ == "appos" and self.index.tok_name.get(child.i, name) != name
+            if child.dep_ == "conj" or appos_entity:
+                add(self.actors(child, depth + 1))
         return out
 
     def _modifier_actors(self, tok: Token, depth: int) -> list[str]:
@@ -170,7 +197,7 @@ class Resolver:
         return None
 
     def _previous_subject(self, tok: Token) -> str | None:
-        """Most salient person of the nearest earlier sentences: the highest subject, else the first mention."""
+        """Most salient person of the nearest earlier sentences: highest subject, else first mention."""
         sent = tok.sent
         own_before = [n for i, n in self.index.person_mentions if sent.start <= i < tok.i]
         cursor = sent.start
@@ -181,18 +208,20 @@ class Resolver:
             cursor = prev.start
             best: tuple[int, str] | None = None
             for t in prev:
-                if t.dep_ not in _SUBJ:
+                if self.quoted(t.i):
                     continue
-                name = self.speaker(t) if t.lower_ not in PERSON_PRONOUNS else self.pronoun(t)
-                if name and self.index.name_type.get(name) == "PERSON":
-                    depth = sum(1 for _ in t.ancestors)
-                    if best is None or depth < best[0]:
-                        best = (depth, name)
+                if t.dep_ in _SUBJ:
+                    name = self.speaker(t)
+                    rank = sum(1 for _ in t.ancestors)
+                elif t.i in self.index.tok_name or t.dep_ == "appos":
+                    name = self.entity_name(t) if t.i in self.index.tok_name else self.role(t)
+                    rank = 100 + t.i - prev.start
+                else:
+                    continue
+                if name and self.index.name_type.get(name) == "PERSON" and (best is None or rank < best[0]):
+                    best = (rank, name)
             if best:
                 return best[1]
-            firsts = [n for i, n in self.index.person_mentions if prev.start <= i < prev.end]
-            if firsts:
-                return firsts[0]
         return own_before[-1] if own_before else None
 
     # --- role nouns ------------------------------------------------------------------------------
@@ -241,12 +270,14 @@ class Resolver:
     # --- "the two leaders" -----------------------------------------------------------------------
 
     def _is_pair_phrase(self, tok: Token) -> bool:
-        return any(c.lower_ in ("two", "both") for c in tok.children) or (
-            tok.i > 0 and self.doc[tok.i - 1].lower_ in ("both", "two")
-        ) or (tok.i > 1 and self.doc[tok.i - 2].lower_ == "both")
+        return (
+            any(c.lower_ in ("two", "both") for c in tok.children)
+            or (tok.i > 0 and self.doc[tok.i - 1].lower_ in ("both", "two"))
+            or (tok.i > 1 and self.doc[tok.i - 2].lower_ == "both")
+        )
 
     def pair(self, tok: Token) -> list[str]:
-        """The two people 'the two leaders' refers to: a pair in the same sentence, else the most co-mentioned."""
+        """Who 'the two leaders' are: a pair in the same sentence, else the most co-mentioned pair."""
         sent = tok.sent
         same = []
         for i, name in self.index.person_mentions:

@@ -9,50 +9,133 @@ from __future__ import annotations
 Trig = tuple[str, str | None]
 
 VERB_TRIGGERS: dict[str, Trig] = {
-    "meet": ("CONSULT", "in_person"), "talk": ("CONSULT", None), "speak": ("CONSULT", "phone"),
-    "phone": ("CONSULT", "phone"), "telephone": ("CONSULT", "phone"), "call": ("CONSULT", "phone"),
-    "visit": ("CONSULT", "visit"), "host": ("CONSULT", "visit"), "negotiate": ("CONSULT", "negotiation"),
-    "dialogue": ("CONSULT", "in_person"), "confer": ("CONSULT", None), "consult": ("CONSULT", None),
-    "coordinate": ("CONSULT", "multilateral"), "discuss": ("CONSULT", None), "mediate": ("CONSULT", "mediation"),
-    "agree": ("AGREE", None), "sign": ("AGREE", None), "support": ("SUPPORT", None), "back": ("SUPPORT", None),
-    "endorse": ("SUPPORT", None), "welcome": ("SUPPORT", None), "praise": ("SUPPORT", None),
-    "hail": ("SUPPORT", None), "cooperate": ("COOPERATE", None), "collaborate": ("COOPERATE", None),
-    "withdraw": ("RETREAT", None), "retreat": ("RETREAT", None), "urge": ("REQUEST", None),
-    "appeal": ("REQUEST", None), "request": ("REQUEST", None), "demand": ("REQUEST", None),
-    "accuse": ("ACCUSE", None), "condemn": ("ACCUSE", None), "denounce": ("ACCUSE", None),
-    "blame": ("ACCUSE", None), "criticize": ("ACCUSE", None), "criticise": ("ACCUSE", None),
-    "rebuke": ("ACCUSE", None), "slam": ("ACCUSE", None), "reject": ("REJECT", None), "refuse": ("REJECT", None),
-    "rebuff": ("REJECT", None), "veto": ("REJECT", None), "threaten": ("THREATEN", None),
-    "warn": ("THREATEN", None), "sanction": ("SANCTION", "sanctions"), "expel": ("SANCTION", "expulsion"),
-    "protest": ("PROTEST", None), "mobilize": ("MOBILIZE", None), "mobilise": ("MOBILIZE", None),
-    "arrest": ("COERCE", None), "detain": ("COERCE", None), "invade": ("ASSAULT", None),
-    "bomb": ("ASSAULT", None), "shell": ("ASSAULT", None), "pledge": ("AID", None), "donate": ("AID", None),
+    "meet": ("CONSULT", "in_person"),
+    "talk": ("CONSULT", None),
+    "speak": ("CONSULT", "phone"),
+    "phone": ("CONSULT", "phone"),
+    "telephone": ("CONSULT", "phone"),
+    "call": ("CONSULT", "phone"),
+    "visit": ("CONSULT", "visit"),
+    "host": ("CONSULT", "visit"),
+    "negotiate": ("CONSULT", "negotiation"),
+    "dialogue": ("CONSULT", "in_person"),
+    "confer": ("CONSULT", None),
+    "consult": ("CONSULT", None),
+    "coordinate": ("CONSULT", "multilateral"),
+    "discuss": ("CONSULT", None),
+    "mediate": ("CONSULT", "mediation"),
+    "agree": ("AGREE", None),
+    "sign": ("AGREE", None),
+    "support": ("SUPPORT", None),
+    "back": ("SUPPORT", None),
+    "endorse": ("SUPPORT", None),
+    "welcome": ("SUPPORT", None),
+    "praise": ("SUPPORT", None),
+    "hail": ("SUPPORT", None),
+    "cooperate": ("COOPERATE", None),
+    "collaborate": ("COOPERATE", None),
+    "withdraw": ("RETREAT", None),
+    "retreat": ("RETREAT", None),
+    "urge": ("REQUEST", None),
+    "appeal": ("REQUEST", None),
+    "request": ("REQUEST", None),
+    "demand": ("REQUEST", None),
+    "accuse": ("ACCUSE", None),
+    "condemn": ("ACCUSE", None),
+    "denounce": ("ACCUSE", None),
+    "blame": ("ACCUSE", None),
+    "criticize": ("ACCUSE", None),
+    "criticise": ("ACCUSE", None),
+    "rebuke": ("ACCUSE", None),
+    "slam": ("ACCUSE", None),
+    "reject": ("REJECT", None),
+    "refuse": ("REJECT", None),
+    "rebuff": ("REJECT", None),
+    "veto": ("REJECT", None),
+    "threaten": ("THREATEN", None),
+    "warn": ("THREATEN", None),
+    "sanction": ("SANCTION", "sanctions"),
+    "expel": ("SANCTION", "expulsion"),
+    "protest": ("PROTEST", None),
+    "mobilize": ("MOBILIZE", None),
+    "mobilise": ("MOBILIZE", None),
+    "arrest": ("COERCE", None),
+    "detain": ("COERCE", None),
+    "invade": ("ASSAULT", None),
+    "bomb": ("ASSAULT", None),
+    "shell": ("ASSAULT", None),
+    "pledge": ("AID", None),
+    "donate": ("AID", None),
 }
 
 #: Verb triggers that need a particular object or complement to count.
 NEEDS_OBJECT: dict[str, frozenset[str]] = {
-    "sign": frozenset({"agreement", "deal", "treaty", "accord", "pact", "memorandum", "declaration", "ceasefire", "truce"}),
-    "pledge": frozenset({"aid", "assistance", "support", "weapon", "arm", "fund", "funding", "package", "money", "loan"}),
+    "sign": frozenset(
+        {"agreement", "deal", "treaty", "accord", "pact", "memorandum", "declaration", "ceasefire", "truce"}
+    ),
+    "pledge": frozenset(
+        {"aid", "assistance", "support", "weapon", "arm", "fund", "funding", "package", "money", "loan"}
+    ),
     "donate": frozenset({"aid", "assistance", "weapon", "fund", "money"}),
     "withdraw": frozenset({"troop", "force", "soldier", "ambassador", "diplomat", "army", "unit"}),
-    "back": frozenset({"plan", "proposal", "call", "bid", "deal", "ceasefire", "resolution", "effort", "initiative"}),
+    "back": frozenset(
+        {"plan", "proposal", "call", "bid", "deal", "ceasefire", "resolution", "effort", "initiative"}
+    ),
 }
 
 NOUN_TRIGGERS: dict[str, Trig] = {
-    "talk": ("CONSULT", "in_person"), "meeting": ("CONSULT", "in_person"), "summit": ("CONSULT", "in_person"),
-    "call": ("CONSULT", "phone"), "phonecall": ("CONSULT", "phone"), "conversation": ("CONSULT", "phone"),
-    "negotiation": ("CONSULT", "negotiation"), "visit": ("CONSULT", "visit"), "dialogue": ("CONSULT", "in_person"),
-    "consultation": ("CONSULT", None), "discussion": ("CONSULT", None),
+    "talk": ("CONSULT", "in_person"),
+    "meeting": ("CONSULT", "in_person"),
+    "summit": ("CONSULT", "in_person"),
+    "call": ("CONSULT", "phone"),
+    "phonecall": ("CONSULT", "phone"),
+    "conversation": ("CONSULT", "phone"),
+    "negotiation": ("CONSULT", "negotiation"),
+    "visit": ("CONSULT", "visit"),
+    "dialogue": ("CONSULT", "in_person"),
+    "consultation": ("CONSULT", None),
+    "discussion": ("CONSULT", None),
 }
 
 LIGHT_VERBS: frozenset[str] = frozenset(
-    {"hold", "have", "conduct", "attend", "begin", "start", "resume", "join", "host", "open", "schedule",
-     "plan", "arrange", "make", "pay", "end", "conclude", "wrap", "launch", "convene"}
+    {
+        "hold",
+        "have",
+        "conduct",
+        "attend",
+        "begin",
+        "start",
+        "resume",
+        "join",
+        "host",
+        "open",
+        "schedule",
+        "plan",
+        "arrange",
+        "make",
+        "pay",
+        "end",
+        "conclude",
+        "wrap",
+        "launch",
+        "convene",
+    }
 )
 
 #: (verb lemma, object lemma) pairs that make an event though neither word does alone.
 VERB_OBJECT: dict[tuple[str, str], Trig] = {}
-for _v in ("impose", "slap", "announce", "introduce", "levy", "extend", "tighten", "adopt", "approve", "unveil"):
+for _v in (
+    "impose",
+    "slap",
+    "announce",
+    "introduce",
+    "levy",
+    "extend",
+    "tighten",
+    "adopt",
+    "approve",
+    "unveil",
+):
     for _o in ("sanction", "tariff", "embargo", "restriction", "penalty", "ban"):
         VERB_OBJECT[(_v, _o)] = ("SANCTION", "sanctions")
 for _v in ("lift", "ease", "remove", "suspend", "relax", "drop"):
@@ -108,15 +191,67 @@ SPEECH_ACTS: frozenset[str] = frozenset({"THREATEN", "REQUEST", "ACCUSE", "REJEC
 NEEDS_PARTNER: frozenset[str] = frozenset({"CONSULT", "COOPERATE", "ACCUSE", "SANCTION", "COERCE", "ASSAULT"})
 
 FUTURE_HEADS: frozenset[str] = frozenset(
-    {"expect", "plan", "schedule", "set", "due", "intend", "prepare", "agree", "decide", "arrange", "aim",
-     "go", "slate", "poise"}
+    {
+        "expect",
+        "plan",
+        "schedule",
+        "set",
+        "due",
+        "intend",
+        "prepare",
+        "agree",
+        "decide",
+        "arrange",
+        "aim",
+        "go",
+        "slate",
+        "poise",
+    }
 )
 PROPOSE_HEADS: frozenset[str] = frozenset(
-    {"offer", "propose", "suggest", "want", "hope", "seek", "invite", "willing", "ready", "open", "consider",
-     "push", "eager", "keen", "possible", "wish", "like", "float", "discuss"}
+    {
+        "offer",
+        "propose",
+        "suggest",
+        "want",
+        "hope",
+        "seek",
+        "invite",
+        "willing",
+        "ready",
+        "open",
+        "consider",
+        "push",
+        "eager",
+        "keen",
+        "possible",
+        "wish",
+        "like",
+        "float",
+        "discuss",
+    }
 )
 COERCIVE_WORDS: frozenset[str] = frozenset(
-    {"sanction", "tariff", "attack", "strike", "retaliate", "retaliation", "impose", "consequence", "cut",
-     "expel", "invade", "bomb", "force", "response", "embargo", "ban", "punish", "war", "nuclear"}
+    {
+        "sanction",
+        "tariff",
+        "attack",
+        "strike",
+        "retaliate",
+        "retaliation",
+        "impose",
+        "consequence",
+        "cut",
+        "expel",
+        "invade",
+        "bomb",
+        "force",
+        "response",
+        "embargo",
+        "ban",
+        "punish",
+        "war",
+        "nuclear",
+    }
 )
 CEASEFIRE_WORDS: frozenset[str] = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})

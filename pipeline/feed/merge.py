@@ -7,7 +7,7 @@ feed does not depend on arrival order, and re-applying an event is a no-op.
 
 Merge rule (``compatible``), all conditions symmetric:
 
-* same PLOVER type; modes equal when both are given;
+* same PLOVER type; modes of one family when both are given (``MODE_FAMILIES``);
 * participants (actors + recipient, compared case- and accent-insensitively)
   share at least ``min(2, smaller set size)`` names and at least half of the
   smaller set -- so Putin+Trump never joins Trump+Zelenskyy+NATO on one day;
@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -140,12 +141,39 @@ _CITY_ALIASES: dict[str, str] = {
 # --------------------------------------------------------------------------- normalisation
 
 
+#: Modes that describe the same kind of encounter as reported by different outlets
+#: ("talks", "negotiations", "a meeting" of the same parties on the same day); a phone
+#: call and a meeting stay different events.
+MODE_FAMILIES: dict[str, str] = {
+    "in_person": "meeting",
+    "visit": "meeting",
+    "multilateral": "meeting",
+    "negotiation": "meeting",
+    "summit": "meeting",
+    "meeting": "meeting",
+    "talks": "meeting",
+    "phone": "remote",
+    "video": "remote",
+    "call": "remote",
+}
+
+
+def modes_compatible(a: str | None, b: str | None) -> bool:
+    """Equal modes, a missing mode, or two modes of one family (see ``MODE_FAMILIES``)."""
+    if not a or not b:
+        return True
+    na, nb = norm_name(a).replace(" ", "_"), norm_name(b).replace(" ", "_")
+    return na == nb or MODE_FAMILIES.get(na, na) == MODE_FAMILIES.get(nb, nb)
+
+
 @functools.lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     """Comparison key for a canonical name: accents, case and spacing do not matter."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    cleaned = "".join(ch if ch.isalnum() else " " for ch in stripped.casefold())
+    # "J.D." and "JD" are one name: dots and apostrophes vanish, other punctuation separates words.
+    joined = re.sub(r"[.'’]", "", stripped.casefold())
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in joined)
     return " ".join(cleaned.split())
 
 
@@ -177,16 +205,18 @@ def report_date(event: Event) -> dt.date | None:
 
 
 def event_time(event: Event) -> dt.datetime:
-    """Time the rolling window uses: time_utc, else date 00:00 UTC, else publication."""
+    """Time the rolling window uses: time_utc, else date 00:00 UTC, else the article's publication."""
     if event.time_utc is not None:
         return event.time_utc.astimezone(dt.UTC)
     day = effective_date(event)
     if day is not None:
         return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    if event.article.published_at is not None:
-        return event.article.published_at.astimezone(dt.UTC)
+    # The article's own publication date before the Kafka publish time: an old article
+    # published today must not look new to the rolling window.
     if event.article.published_date is not None:
         return dt.datetime.combine(event.article.published_date, dt.time(), tzinfo=dt.UTC)
+    if event.article.published_at is not None:
+        return event.article.published_at.astimezone(dt.UTC)
     return EPOCH
 
 
@@ -297,7 +327,7 @@ def compatible(a: Event, b: Event) -> bool:
     da, db = effective_date(a), effective_date(b)
     if da is not None and db is not None and da != db:
         return False
-    if a.mode and b.mode and norm_name(a.mode) != norm_name(b.mode):
+    if not modes_compatible(a.mode, b.mode):
         return False
     pa, pb = participants(a), participants(b)
     if not _actors_overlap(pa, pb) or not _dates_compatible(a, b, pa, pb):
@@ -599,7 +629,10 @@ def build_item(cluster: list[Event]) -> FeedItem:
     elif dates:
         when = dt.datetime.combine(dates[0], dt.time(), tzinfo=dt.UTC)
     else:
-        when = min(published, default=EPOCH)
+        days = sorted(e.article.published_date for e in events if e.article.published_date)
+        when = (
+            dt.datetime.combine(days[0], dt.time(), tzinfo=dt.UTC) if days else min(published, default=EPOCH)
+        )
     return FeedItem(
         id=item_id(events),
         article_ids=[s.article_id for s in sources],

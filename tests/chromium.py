@@ -1,0 +1,377 @@
+"""Headless Chromium for page tests: the live page served like the worker serves it, and PNG reading.
+
+No Kafka and no browser-automation package: a ``http.server`` thread serves
+``/live`` (``render_page`` with the worker's CSP header) and ``/feed``
+(``render_json_feed`` of the test's items), the Chromium command line dumps the
+DOM or takes screenshots, and ``DevTools`` talks the DevTools protocol over
+``--remote-debugging-pipe`` for layout measurements.  Chromium must be
+installed (Debian package ``chromium``): a missing browser fails, never skips.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import http.server
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.feed.render import page_security_policy, render_json_feed, render_page
+from schemas.records import FeedItem
+
+#: What running Chromium as root in a container needs, and nothing that talks to the network.
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
+RUN_TIMEOUT = 45.0
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">\n')
+
+
+def require_chromium() -> str:
+    """Path of Chromium (``$CHROMIUM`` or ``chromium`` on PATH); fails the test, never skips, if missing."""
+    binary = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if not binary:
+        pytest.fail("chromium not found on PATH: install Debian package chromium (apt-get install chromium)")
+    try:
+        version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30)
+    except OSError as exc:
+        pytest.fail(f"{binary} does not run ({exc}): install Debian package chromium")
+    if version.returncode != 0 or "Chromium" not in version.stdout:
+        pytest.fail(f"{binary} --version failed ({version.stderr[-300:]!r}): install Debian package chromium")
+    return binary
+
+
+def _noise(line: str) -> bool:
+    return "dbus" in line or "unexpected operator" in line or not line.strip()
+
+
+def run_chromium(binary: str, workdir: Path, *args: str, timeout: float = RUN_TIMEOUT) -> str:
+    """Run Chromium once with a fresh profile; its stdout, or a test failure with its stderr."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=workdir)
+    cmd = [binary, *FLAGS, f"--user-data-dir={profile}", *args]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"chromium timed out after {timeout}s: {' '.join(cmd)}\n{_tail(err)}")
+    if proc.returncode != 0:
+        pytest.fail(f"chromium exited {proc.returncode}: {' '.join(cmd)}\n{_tail(err)}")
+    return out
+
+
+def _tail(stderr: str) -> str:
+    return "\n".join([line for line in stderr.splitlines() if not _noise(line)][-20:])
+
+
+def dump_dom(binary: str, url: str, workdir: Path) -> str:
+    """The serialized DOM after the page's script has fetched and rendered the feed."""
+    return run_chromium(binary, workdir, "--dump-dom", "--virtual-time-budget=5000", url)
+
+
+def screenshot(binary: str, url: str, path: Path, width: int, height: int) -> Path:
+    run_chromium(
+        binary,
+        path.parent,
+        f"--screenshot={path}",
+        f"--window-size={width},{height}",
+        "--force-device-scale-factor=1",
+        "--virtual-time-budget=5000",
+        url,
+    )
+    if not path.is_file():
+        pytest.fail(f"chromium wrote no screenshot at {path}")
+    return path
+
+
+# --------------------------------------------------------------------------- the worker's two routes
+
+
+@dataclass
+class FeedServer:
+    """``/live`` and ``/feed`` on 127.0.0.1, served as ``pipeline.web`` serves them."""
+
+    items: list[FeedItem] = field(default_factory=list)
+    port: int = 0
+    feed_requests: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+@contextmanager
+def feed_server(items: list[FeedItem] | None = None) -> Iterator[FeedServer]:
+    """Start the server in a thread on a free port; ``/live-nocsp`` is the page without any CSP."""
+    state = FeedServer(items=list(items or []))
+    page = render_page(feed_path="/feed")
+    policy = page_security_policy()
+    page_nocsp, removed = _CSP_META.subn("", page)
+    assert removed == 1, "render_page() no longer has the CSP <meta> this helper strips for /live-nocsp"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the worker's routes: GET only
+            headers: dict[str, str] = {}
+            if self.path == "/live":
+                body, ctype = page.encode(), "text/html"
+                headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff"}
+            elif self.path == "/live-nocsp":
+                body, ctype = page_nocsp.encode(), "text/html"
+            elif self.path == "/feed":
+                state.feed_requests += 1
+                feed = render_json_feed(state.items, base_url=state.base_url)
+                body, ctype = json.dumps(feed, ensure_ascii=False).encode(), "application/feed+json"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            with suppress(BrokenPipeError, ConnectionResetError):  # the browser may go before the reply
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.port = int(server.server_address[1])
+    thread = threading.Thread(target=server.serve_forever, name="feed-server", daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- PNG without PIL
+
+
+@dataclass
+class Png:
+    width: int
+    height: int
+    channels: int
+    rows: list[bytes]
+
+    def pixels(self) -> Iterator[bytes]:
+        """Every pixel as RGB bytes (alpha dropped)."""
+        step = self.channels
+        for row in self.rows:
+            for i in range(0, len(row), step):
+                yield row[i : i + 3]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the IHDR chunk."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert head[12:16] == b"IHDR", f"{path} has no IHDR first"
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+def read_png(path: Path) -> Png:
+    """Decode an 8-bit, non-interlaced RGB/RGBA PNG (what Chromium writes) into raw rows."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    pos, idat, header = 8, [], None
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, chunk = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat.append(chunk)
+        elif kind == b"IEND":
+            break
+    assert header is not None, f"{path} has no IHDR"
+    width, height, depth, color, _, _, interlace = header
+    assert depth == 8 and color in (2, 6) and interlace == 0, f"unsupported PNG {header}"
+    bpp = 3 if color == 2 else 4
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * bpp
+    assert len(raw) == height * (stride + 1), "PNG data length does not match IHDR"
+    prev = bytearray(stride)
+    rows = []
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, cur = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        if kind == 1:
+            for i in range(bpp, stride):
+                cur[i] = (cur[i] + cur[i - bpp]) & 255
+        elif kind == 2:
+            cur = bytearray((a + b) & 255 for a, b in zip(cur, prev, strict=True))
+        elif kind == 3:
+            for i in range(stride):
+                cur[i] = (cur[i] + ((cur[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 255
+        elif kind == 4:
+            for i in range(stride):
+                a = cur[i - bpp] if i >= bpp else 0
+                b, c = prev[i], (prev[i - bpp] if i >= bpp else 0)
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                cur[i] = (cur[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        else:
+            assert kind == 0, f"bad PNG filter {kind} in row {y}"
+        rows.append(bytes(cur))
+        prev = cur
+    return Png(width, height, bpp, rows)
+
+
+# --------------------------------------------------------------------------- DevTools protocol over a pipe
+
+
+_TRAMPOLINE = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+    "os.close(int(sys.argv[1])); os.close(int(sys.argv[2])); os.execv(sys.argv[3], sys.argv[3:])"
+)
+
+
+class DevTools:
+    """A headless Chromium driven over ``--remote-debugging-pipe`` (fd 3 in, fd 4 out): no extra package."""
+
+    def __init__(self, binary: str, workdir: Path) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=workdir)
+        to_chrome_r, to_chrome_w = os.pipe()
+        from_chrome_r, from_chrome_w = os.pipe()
+        # Lift the child's ends above fd 4 so that placing them on fds 3 and 4 cannot clobber one
+        # with the other; a tiny Python trampoline does the placing (dash cannot redirect fds >= 10).
+        child_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        child_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
+        for fd in (to_chrome_r, from_chrome_w):
+            os.close(fd)
+        args = [*FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _TRAMPOLINE, str(child_r), str(child_w), binary, *args],
+            pass_fds=(child_r, child_w),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        os.close(child_r)
+        os.close(child_w)
+        self._out, self._in = to_chrome_w, from_chrome_r
+        self._buffer = b""
+        self._next_id = 0
+        self.session: str | None = None
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no DevTools message in time")
+            ready, _, _ = select.select([self._in], [], [], left)
+            if ready:
+                chunk = os.read(self._in, 1 << 16)
+                if not chunk:
+                    raise ConnectionError("chromium closed the DevTools pipe")
+                self._buffer += chunk
+        message, _, self._buffer = self._buffer.partition(b"\0")
+        return json.loads(message)
+
+    def call(self, method: str, params: dict[str, Any] | None = None, *, browser: bool = False) -> Any:
+        """Send one command (to the attached page unless ``browser``) and return its result."""
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if self.session and not browser:
+            message["sessionId"] = self.session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 20
+        while True:
+            reply = self._receive(deadline)
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+
+    def open_page(self, width: int, height: int, *, mobile: bool) -> None:
+        target = self.call("Target.createTarget", {"url": "about:blank"}, browser=True)["targetId"]
+        attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, browser=True)
+        self.session = attached["sessionId"]
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+        )
+
+    def navigate(self, url: str) -> None:
+        self.call("Page.navigate", {"url": url})
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 15.0) -> Any:
+        """Poll a JS expression until it is truthy; its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{expression!r} still falsy after {timeout}s")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        with suppress(OSError, RuntimeError, TimeoutError):
+            self.call("Browser.close", browser=True)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        for fd in (self._out, self._in):
+            os.close(fd)
+
+
+@contextmanager
+def devtools(binary: str, workdir: Path) -> Iterator[DevTools]:
+    browser = DevTools(binary, workdir)
+    try:
+        yield browser
+    finally:
+        browser.close()

@@ -1,0 +1,228 @@
+"""Short hand-made examples of general patterns: events, quotes and entity canonicalisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from spacy.language import Language
+
+from pipeline.extraction import Extraction, extract_from_doc, load_nlp
+from schemas.records import Article
+
+PUBLISHED = dt.date(2025, 5, 19)  # a Monday
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def run(nlp: Language, body: str, published: dt.date | None = PUBLISHED) -> Extraction:
+    article = Article(
+        article_id="test-article-0001",
+        body=body,
+        published_date=published,
+        source="test",
+        published_at=dt.datetime(2025, 5, 19, 12, tzinfo=dt.UTC),
+    )
+    return extract_from_doc(article, nlp(body))
+
+
+def only_event(ex: Extraction, etype: str):  # type: ignore[no-untyped-def]
+    found = [e for e in ex.events if e.type.value == etype]
+    assert found, [(e.type.value, e.actors) for e in ex.events]
+    return found[0]
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+def test_meeting_past_with_date_and_location(nlp: Language) -> None:
+    ex = run(
+        nlp, "French President Emmanuel Macron met with German Chancellor Olaf Scholz in Berlin on Friday."
+    )
+    ev = only_event(ex, "CONSULT")
+    assert set(ev.actors) == {"Emmanuel Macron", "Olaf Scholz"}
+    assert ev.status.value == "occurred"
+    assert ev.date == dt.date(2025, 5, 16)
+    assert ev.location == "Berlin"
+
+
+def test_summit_scheduled(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Chinese President Xi Jinping will hold talks with Brazilian President Lula da Silva on Thursday.",
+    )
+    ev = only_event(ex, "CONSULT")
+    assert {"Xi Jinping", "Lula da Silva"} <= set(ev.actors)
+    assert ev.status.value == "scheduled"
+    assert ev.date == dt.date(2025, 5, 22)
+
+
+def test_state_visit_capital_is_country(nlp: Language) -> None:
+    ex = run(nlp, "Indian Prime Minister Narendra Modi visited Tokyo last Tuesday and met Japanese leaders.")
+    ev = only_event(ex, "CONSULT")
+    assert ev.actors[0] == "Narendra Modi"
+    assert "Japan" in ev.actors
+    assert ev.date == dt.date(2025, 5, 13)
+
+
+def test_negotiations_between_countries(nlp: Language) -> None:
+    ex = run(nlp, "Negotiations between Iran and the United States took place in Oman on May 11.")
+    ev = only_event(ex, "CONSULT")
+    assert set(ev.actors) == {"Iran", "United States"}
+    assert ev.date == dt.date(2025, 5, 11)
+    assert ev.location == "Oman"
+    assert ev.status.value == "occurred"
+
+
+def test_agreement_signed(nlp: Language) -> None:
+    ex = run(nlp, "Armenia and Azerbaijan signed a peace agreement on Wednesday.")
+    ev = only_event(ex, "AGREE")
+    assert set(ev.actors) == {"Armenia", "Azerbaijan"}
+    assert ev.date == dt.date(2025, 5, 14)
+
+
+def test_sanctions_imposed(nlp: Language) -> None:
+    ex = run(nlp, "The European Union imposed new sanctions on Belarus on Tuesday.")
+    ev = only_event(ex, "SANCTION")
+    assert ev.actors == ["European Union", "Belarus"]
+    assert ev.mode == "sanctions"
+    assert ev.status.value == "occurred"
+
+
+def test_threat_is_occurred(nlp: Language) -> None:
+    ex = run(nlp, "Secretary of State Marco Rubio warned that Washington could impose tariffs on China.")
+    ev = only_event(ex, "THREATEN")
+    assert set(ev.actors) == {"United States", "China"}
+    assert ev.status.value == "occurred"
+    assert not [e for e in ex.events if e.type.value == "SANCTION"]
+
+
+def test_ceasefire_agreed_and_rejected(nlp: Language) -> None:
+    agreed = only_event(run(nlp, "Israel and Hamas agreed to a ceasefire on Sunday."), "AGREE")
+    assert set(agreed.actors) == {"Israel", "Hamas"} and agreed.mode == "ceasefire"
+    assert agreed.date == dt.date(2025, 5, 18)
+    rejected = only_event(run(nlp, "Russia rejected the ceasefire proposal."), "REJECT")
+    assert rejected.actors == ["Russia"] and rejected.mode == "ceasefire"
+
+
+def test_condemnation(nlp: Language) -> None:
+    ex = run(nlp, "China condemned Japan over the visit to the shrine.")
+    ev = only_event(ex, "ACCUSE")
+    assert ev.actors == ["China", "Japan"]
+
+
+def test_appeal(nlp: Language) -> None:
+    ex = run(
+        nlp, "Ukrainian President Volodymyr Zelenskyy called on Germany to send more air defence systems."
+    )
+    ev = only_event(ex, "REQUEST")
+    assert ev.actors == ["Volodymyr Zelenskyy", "Germany"]
+    assert ev.status.value == "occurred"
+
+
+def test_aid_pledge(nlp: Language) -> None:
+    ex = run(nlp, "Japan pledged $5 billion in aid to Ukraine on Saturday.")
+    ev = only_event(ex, "AID")
+    assert ev.actors == ["Japan", "Ukraine"]
+    assert ev.date == dt.date(2025, 5, 17)
+
+
+def test_offer_is_proposed(nlp: Language) -> None:
+    ex = run(nlp, "Turkish President Recep Tayyip Erdogan offered to host talks between Russia and Ukraine.")
+    ev = only_event(ex, "CONSULT")
+    assert ev.status.value == "proposed"
+    assert {"Russia", "Ukraine"} <= set(ev.actors)
+
+
+def test_phone_call_time_converted(nlp: Language) -> None:
+    ex = run(nlp, "Biden and Xi will speak by phone at 9 a.m. ET on Monday.")
+    ev = only_event(ex, "CONSULT")
+    assert ev.mode == "phone"
+    assert ev.time_utc == dt.datetime(2025, 5, 19, 13, tzinfo=dt.UTC)
+
+
+def test_no_event_without_actor(nlp: Language) -> None:
+    ex = run(nlp, "The meeting was described as constructive.")
+    assert ex.events == []
+
+
+def test_no_event_from_quoted_speech(nlp: Language) -> None:
+    ex = run(nlp, '"We met with the Chinese delegation," the minister said.')
+    assert ex.events == []
+
+
+# --- quotes ---------------------------------------------------------------------------------------
+
+
+def speakers(ex: Extraction) -> list[tuple[str | None, str]]:
+    return [(q.speaker, q.text) for q in ex.quotes]
+
+
+def test_quote_x_said_and_said_x(nlp: Language) -> None:
+    ex = run(nlp, 'Angela Merkel said: "We will not give up." "It is hard," said Boris Johnson.')
+    assert speakers(ex) == [("Angela Merkel", "We will not give up."), ("Boris Johnson", "It is hard,")]
+
+
+def test_quote_according_to(nlp: Language) -> None:
+    ex = run(nlp, 'The talks were "very productive", according to Foreign Minister Sergey Lavrov.')
+    assert speakers(ex) == [("Sergey Lavrov", "very productive")]
+
+
+def test_quote_pronoun_and_role_noun(nlp: Language) -> None:
+    body = (
+        "Israeli Prime Minister Benjamin Netanyahu arrived in Washington on Monday.\n"
+        'He said the visit was "historic".\n'
+        'The Israeli leader added: "We are grateful."'
+    )
+    ex = run(nlp, body)
+    assert speakers(ex) == [("Benjamin Netanyahu", "historic"), ("Benjamin Netanyahu", "We are grateful.")]
+
+
+def test_quote_without_speaker_is_none(nlp: Language) -> None:
+    ex = run(nlp, 'The so-called "peace dividend" never arrived.')
+    assert speakers(ex) == [(None, "peace dividend")]
+
+
+def test_quote_nested_and_mixed_marks(nlp: Language) -> None:
+    body = "Kaja Kallas said, “They keep saying ‘we want peace’ while attacking.' She left."
+    ex = run(nlp, body)
+    assert speakers(ex) == [("Kaja Kallas", "They keep saying ‘we want peace’ while attacking.")]
+
+
+def test_quote_multi_sentence_and_organisation(nlp: Language) -> None:
+    body = 'The Kremlin said: "The talks will continue. No date has been set."'
+    ex = run(nlp, body)
+    assert speakers(ex) == [("Kremlin", "The talks will continue. No date has been set.")]
+
+
+# --- entities -------------------------------------------------------------------------------------
+
+
+def names(ex: Extraction) -> dict[str, str]:
+    return {e.name: e.type for e in ex.entities}
+
+
+def test_entity_canonicalisation(nlp: Language) -> None:
+    body = (
+        "Russian President Vladimir Putin spoke with U.S. President Donald Trump. "
+        "Putin later met Zelensky. Volodymyr Zelenskyy thanked the US and the UK. "
+        "Nato and the Kremlin did not comment."
+    )
+    ex = run(nlp, body)
+    found = names(ex)
+    assert found.get("Vladimir Putin") == "PERSON"
+    assert found.get("Volodymyr Zelenskyy") == "PERSON" and "Zelensky" not in found
+    assert found.get("United States") == "GPE" and "US" not in found and "U.S." not in found
+    assert found.get("United Kingdom") == "GPE"
+    assert found.get("NATO") == "ORG" and found.get("Kremlin") == "ORG"
+    putin = next(e for e in ex.entities if e.name == "Vladimir Putin")
+    assert putin.count == 2 and "Russian President" in putin.attributes
+    assert next(e for e in ex.entities if e.name == "United States").country_code == "USA"
+
+
+def test_entity_junk_dropped(nlp: Language) -> None:
+    ex = run(nlp, "Photo by X/ @afronomista. Hour: 11:22 am. Officials in Kyiv met on Tuesday.")
+    assert all("@" not in e.name and e.name != "Hour" for e in ex.entities)
