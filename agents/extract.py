@@ -98,6 +98,7 @@ def register(pipeline: Pipeline) -> None:
                 for entity in extraction.entities:
                     metrics.entities_extracted(entity.type)
                 metrics.quotes_extracted(len(extraction.quotes))
+                metrics.article_processed()
                 for event_record in extraction.events:
                     metrics.event_extracted(event_record.type)
             metrics.observe_stage("publish", time.perf_counter() - started)

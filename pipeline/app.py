@@ -109,13 +109,14 @@ def worker_state_dir(settings: Settings) -> Path:
 
 
 def make_topics(app: faust.App, settings: Settings) -> Topics:
-    def topic(name: str, codec: Any, partitions: int) -> faust.TopicT:
+    def topic(name: str, codec: Any, partitions: int, acks: bool = True) -> faust.TopicT:
         return app.topic(
             settings.topic(name),
             key_serializer="raw",
             value_serializer=codec,
             partitions=partitions,
             allow_empty=True,
+            acks=acks,
         )
 
     parts = settings.partitions
@@ -127,15 +128,23 @@ def make_topics(app: faust.App, settings: Settings) -> Topics:
         quotes=topic(QUOTES, ContractCodec(Quote), parts),
         events=topic(EVENTS, ContractCodec(Event), parts),
         feed_events=topic(FEED_EVENTS, ContractCodec(Event), parts),
-        feed=topic(FEED, ContractCodec(FeedItem), parts),
+        feed=topic(FEED, ContractCodec(FeedItem), parts, acks=False),  # the items table's changelog
         dead_letters=topic(DEAD_LETTERS, ContractCodec(DeadLetter), 1),
     )
 
 
 def make_tables(app: faust.App, settings: Settings, topics: Topics) -> FeedTables:
+    parts = settings.partitions
+
     def table(name: str, codec: Any, changelog: faust.TopicT | None = None) -> faust.TableT:
-        created = app.Table(name, partitions=settings.partitions, key_type=str, changelog_topic=changelog)
-        # Collection takes its codecs from key/value types; set ours before the store and changelog exist.
+        # Collection derives codecs from key/value *types* and builds its changelog topic from them at
+        # construction; recovery decodes through that topic.  Give every table an explicit changelog
+        # topic with raw string keys and the contract codec, and the same codecs on the table itself.
+        changelog = changelog or app.topic(
+            f"{settings.app_id}-{name}-changelog", key_serializer="raw", value_serializer=codec,
+            partitions=parts, compacting=True, deleting=False, acks=False, internal=True, allow_empty=True,
+        )
+        created = app.Table(name, partitions=parts, changelog_topic=changelog)
         created.key_serializer = "raw"
         created.value_serializer = codec
         return created

@@ -119,6 +119,12 @@ class Metrics:
             namespace=ns,
             registry=reg,
         )
+        self._articles_processed = Counter(
+            "articles_processed",
+            "Articles whose entities, quotes and events workers sent downstream.",
+            namespace=ns,
+            registry=reg,
+        )
         self._articles_published = Counter(
             "articles_published",
             "Articles the publisher wrote to the articles topic.",
@@ -252,6 +258,9 @@ class Metrics:
     # --- ingestion -------------------------------------------------------------------
     def article_received(self, n: int = 1) -> None:
         self._articles_received.inc(n)
+
+    def article_processed(self, n: int = 1) -> None:
+        self._articles_processed.inc(n)
 
     def article_published(self, n: int = 1) -> None:
         self._articles_published.inc(n)

@@ -56,14 +56,13 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def make_settings(kafka_bootstrap: str, tmp_path: Path) -> Callable[..., Settings]:
     """Settings isolated to one test: own topic prefix, consumer group, data dir and web port."""
-    run = uuid.uuid4().hex[:8]
-
     def factory(**overrides: Any) -> Settings:
+        run = uuid.uuid4().hex[:8]  # every call is a separate deployment: own topics, group and state
         values: dict[str, Any] = {
             "kafka_bootstrap_servers": kafka_bootstrap,
             "topic_prefix": f"t{run}-",
             "app_id": f"diplofeed-t{run}",
-            "data_dir": tmp_path / "data",
+            "data_dir": tmp_path / f"data-{run}",
             "web_port": free_port(),
         }
         values.update(overrides)
