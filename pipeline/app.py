@@ -141,8 +141,15 @@ def make_tables(app: faust.App, settings: Settings, topics: Topics) -> FeedTable
         # construction; recovery decodes through that topic.  Give every table an explicit changelog
         # topic with raw string keys and the contract codec, and the same codecs on the table itself.
         changelog = changelog or app.topic(
-            f"{settings.app_id}-{name}-changelog", key_serializer="raw", value_serializer=codec,
-            partitions=parts, compacting=True, deleting=False, acks=False, internal=True, allow_empty=True,
+            f"{settings.app_id}-{name}-changelog",
+            key_serializer="raw",
+            value_serializer=codec,
+            partitions=parts,
+            compacting=True,
+            deleting=False,
+            acks=False,
+            internal=True,
+            allow_empty=True,
         )
         created = app.Table(name, partitions=parts, changelog_topic=changelog)
         created.key_serializer = "raw"

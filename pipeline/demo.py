@@ -72,10 +72,19 @@ def format_table(items: list[dict[str, Any]]) -> str:
     for item in items:
         data = item.get("_diplofeed", {})
         when = data.get("time_utc") or data.get("date") or "-"
-        rows.append((str(when)[:16], data.get("type", ""), data.get("status", ""),
-                     str(data.get("source_count", "")), item.get("title", "")))
+        rows.append(
+            (
+                str(when)[:16],
+                data.get("type", ""),
+                data.get("status", ""),
+                str(data.get("source_count", "")),
+                item.get("title", ""),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows
+    ]
     return "\n".join([lines[0], "-" * min(120, max(len(line) for line in lines)), *lines[1:]])
 
 
@@ -93,27 +102,42 @@ def run_demo(settings: Settings, *, once: bool, inbox: Path, timeout_s: float) -
     if settings.kafka_bootstrap_servers is None:
         env["KAFKA_BOOTSTRAP_SERVERS"] = settings.bootstrap_servers
     with log_path.open("ab") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     print(f"worker started (pid {worker.pid}, log {log_path})", flush=True)
     publisher = ArticlePublisher(settings)
     try:
         wait_for_worker(settings, worker, timeout_s)
-        summary = publisher.publish(iter_inputs([str(SEEDS)], max_bytes=settings.max_input_bytes), progress=False)
+        summary = publisher.publish(
+            iter_inputs([str(SEEDS)], max_bytes=settings.max_input_bytes), progress=False
+        )
         print(f"seeds: {summary.line()}", flush=True)
         items = wait_for_settled_feed(settings, timeout_s)
         print(f"\ndiplomatic feed ({len(items)} items):\n{format_table(items)}\n", flush=True)
-        print(f"live page: http://{settings.web_host}:{settings.web_port}/live   "
-              f"JSON Feed: /feed   Atom: /feed.atom   metrics: /metrics", flush=True)
+        print(
+            f"live page: http://{settings.web_host}:{settings.web_port}/live   "
+            f"JSON Feed: /feed   Atom: /feed.atom   metrics: /metrics",
+            flush=True,
+        )
         if once:
             return 0 if items else 1
         inbox.mkdir(parents=True, exist_ok=True)
         print(f"watching {inbox.resolve()} for new articles; Ctrl-C to stop", flush=True)
-        watcher = FolderWatcher(inbox, publisher, WatchState.load(settings.data_dir / "demo-inbox-state.json"),
-                                max_bytes=settings.max_input_bytes)
+        watcher = FolderWatcher(
+            inbox,
+            publisher,
+            WatchState.load(settings.data_dir / "demo-inbox-state.json"),
+            max_bytes=settings.max_input_bytes,
+        )
         stop = {"flag": False}
         signal.signal(signal.SIGTERM, lambda *_: stop.update(flag=True))
         try:
+
             def on_summary(batch: Any) -> None:
                 print(f"inbox: {batch.line()}", flush=True)
                 time.sleep(3)

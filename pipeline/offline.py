@@ -40,7 +40,10 @@ def extract_paths(paths: Sequence[str], settings: Settings) -> list[dict[str, An
     loaded = load_articles(paths, settings)
     nlp = load_nlp(settings.spacy_model)
     extractions = extract_articles(nlp, [article for _, article in loaded], batch_size=settings.batch_size)
-    return [extraction_to_json(extraction, name) for (name, _), extraction in zip(loaded, extractions, strict=True)]
+    return [
+        extraction_to_json(extraction, name)
+        for (name, _), extraction in zip(loaded, extractions, strict=True)
+    ]
 
 
 def feed_from_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -106,9 +106,6 @@ class FeedSink:
             return SinkResult(late=True)
 
         change = update_group(group.events, upserts=[event], index=group.index)
-        previous = group.events.get(event.id)
-        if previous is not None:
-            index_remove(group.index, previous)
         group.events[event.id] = event
         index_add(group.index, event)
         self.events_table[event.id] = event

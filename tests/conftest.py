@@ -56,6 +56,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def make_settings(kafka_bootstrap: str, tmp_path: Path) -> Callable[..., Settings]:
     """Settings isolated to one test: own topic prefix, consumer group, data dir and web port."""
+
     def factory(**overrides: Any) -> Settings:
         run = uuid.uuid4().hex[:8]  # every call is a separate deployment: own topics, group and state
         values: dict[str, Any] = {

@@ -29,7 +29,9 @@ def test_prometheus_sees_the_pipeline_work(settings: Settings, tmp_path: Path) -
             worker.wait_for(lambda: (worker.get("/feed") or {}).get("items"), what="feed items")
 
             def at_least(expr: str, minimum: float) -> float:
-                return value(prometheus.wait_until(expr, lambda r: bool(r) and value(r) >= minimum, timeout=60))
+                return value(
+                    prometheus.wait_until(expr, lambda r: bool(r) and value(r) >= minimum, timeout=60)
+                )
 
             assert at_least("diplofeed_articles_received_total", 2) == 2
             assert at_least('sum(diplofeed_events_extracted_total{type="CONSULT"})', 1) >= 1

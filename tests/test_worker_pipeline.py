@@ -72,10 +72,17 @@ def merge_signature(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     signature = []
     for item in items:
         data = item["_diplofeed"]
-        signature.append((
-            data["id"], tuple(sorted(data["event_ids"])), tuple(sorted(s["article_id"] for s in data["sources"])),
-            data["type"], data["status"], data["headline"], data["date"],
-        ))
+        signature.append(
+            (
+                data["id"],
+                tuple(sorted(data["event_ids"])),
+                tuple(sorted(s["article_id"] for s in data["sources"])),
+                data["type"],
+                data["status"],
+                data["headline"],
+                data["date"],
+            )
+        )
     return sorted(signature)
 
 
@@ -108,10 +115,14 @@ def test_worker_topics_match_offline_extract(settings: Settings, tmp_path: Path)
         }
         for record_id, record in online.items():
             exclude = ignore if topic == "events" else None
-            assert record.model_dump(exclude=exclude) == offline_records[record_id].model_dump(exclude=exclude)
+            assert record.model_dump(exclude=exclude) == offline_records[record_id].model_dump(
+                exclude=exclude
+            )
 
 
-def test_feed_merges_republishes_recovers_and_expires(make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+def test_feed_merges_republishes_recovers_and_expires(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
     forward = make_settings()
     with running_worker(forward, tmp_path / "forward.log") as worker:
         publish(forward, TELESUR)
@@ -130,8 +141,13 @@ def test_feed_merges_republishes_recovers_and_expires(make_settings: Callable[..
         # Re-publishing changes nothing: no new record on the feed topic.
         records_before = len(read_topic(forward, "diplomatic-feed", idle_s=2))
         publish(forward, TELESUR, ANI)
-        worker.wait_for(lambda: len(read_topic(forward, "events", idle_s=2)) >= 2 * len(
-            {r["value"]["id"] for r in read_topic(forward, "events", idle_s=1)}), what="re-extraction")
+        worker.wait_for(
+            lambda: (
+                len(read_topic(forward, "events", idle_s=2))
+                >= 2 * len({r["value"]["id"] for r in read_topic(forward, "events", idle_s=1)})
+            ),
+            what="re-extraction",
+        )
         assert merge_signature(settled_feed(worker, minimum=5)) == merge_signature(items)
         assert len(read_topic(forward, "diplomatic-feed", idle_s=2)) == records_before
 
@@ -143,7 +159,9 @@ def test_feed_merges_republishes_recovers_and_expires(make_settings: Callable[..
         # HTTP formats parse with real parsers; filters work.
         feed = worker.get("/feed")
         assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["title"] and feed["items"]
-        assert all("id" in item and ("content_text" in item or "content_html" in item) for item in feed["items"])
+        assert all(
+            "id" in item and ("content_text" in item or "content_html" in item) for item in feed["items"]
+        )
         atom = feedparser.parse(worker.get("/feed.atom"))
         assert not atom.bozo and len(atom.entries) == len(items)
         putin = worker.get("/feed?actor=Vladimir%20Putin")["items"]
@@ -160,15 +178,23 @@ def test_feed_merges_republishes_recovers_and_expires(make_settings: Callable[..
         assert set(feed_state(forward)) == {item["id"] for item in items}
 
         # Expiry: a talk 40 days later moves the watermark; the older CONSULT items leave the feed.
-        publish_json(forward, tmp_path, {
-            "title": "Leaders hold talks", "outlet": "Example Times", "published": "2025-06-28",
-            "body": "Russian President Vladimir Putin and Chinese President Xi Jinping held talks in Beijing "
-                    "on Saturday, the Kremlin said.",
-        })
+        publish_json(
+            forward,
+            tmp_path,
+            {
+                "title": "Leaders hold talks",
+                "outlet": "Example Times",
+                "published": "2025-06-28",
+                "body": "Russian President Vladimir Putin and Chinese President Xi Jinping held talks "
+                "in Beijing on Saturday, the Kremlin said.",
+            },
+        )
+
         def consult_expired() -> bool:
             body = worker.get("/feed") or {"items": []}
             dates = [i["_diplofeed"]["date"] for i in body["items"] if i["_diplofeed"]["type"] == "CONSULT"]
             return bool(dates) and all(d is None or d >= "2025-06-21" for d in dates)
+
         worker.wait_for(consult_expired, what="expiry of old CONSULT items")
         final = feed_state(forward)
         assert all(v["type"] != "CONSULT" or (v["date"] or "9999") >= "2025-06-21" for v in final.values())

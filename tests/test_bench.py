@@ -1,0 +1,98 @@
+"""`diplofeed bench --smoke`: the benchmark machinery works end to end against the real broker.
+
+Only the machinery is checked (keys present, values positive and plausible), never timing
+targets: CI machines are too noisy for thresholds, and the full run is a manual job.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.bench import Corpus, CorpusText, load_corpus, parse_metrics, percentile, run_bench
+from pipeline.config import Settings
+
+REQUIRED = (
+    "articles",
+    "spacy_articles_per_s",
+    "extract_ratio",
+    "pipeline_ratio",
+    "latency_p50_s",
+    "latency_p99_s",
+    "scaling_2_workers",
+    "worker_peak_rss_mb",
+)
+
+
+def test_corpus_hands_out_distinct_texts_and_variants(tmp_path: Path) -> None:
+    for folder, names in {"a": ["1", "2", "3"], "b": ["1"]}.items():
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / f"{name}.txt").write_text(
+                f"Title {folder}{name}\n\nBody of {folder}{name}.\n"
+            )
+    (tmp_path / "b" / "dup.txt").write_text("Other title\n\nBody of a1.\n")  # same body: skipped
+    corpus = load_corpus(tmp_path)
+    assert [t.name for t in corpus.texts] == ["a/1.txt", "b/1.txt", "a/2.txt", "a/3.txt"]
+    assert corpus.duplicates_skipped == 1
+    taken = corpus.take(10)
+    assert len({text for _, text in taken}) == 10
+    assert corpus.variants_generated == 6
+
+
+def test_variant_bodies_differ() -> None:
+    corpus = Corpus(Path("."), [CorpusText("x.txt", "Title", "Body.")], files=1, duplicates_skipped=0)
+    first, second = corpus.take(2)
+    assert first[1].split("\n", 1)[1] != second[1].split("\n", 1)[1]
+
+
+def test_parse_metrics_sums_what_the_bench_needs() -> None:
+    text = "\n".join(
+        [
+            "# TYPE diplofeed_articles_processed_total counter",
+            "diplofeed_articles_processed_total 7.0",
+            "# TYPE diplofeed_dead_letters_total counter",
+            'diplofeed_dead_letters_total{reason="parse_error",stage="worker"} 2.0',
+            'diplofeed_dead_letters_total{reason="binary",stage="publish"} 5.0',
+            "# TYPE diplofeed_stage_duration_seconds histogram",
+            'diplofeed_stage_duration_seconds_count{stage="feed"} 3.0',
+            'diplofeed_stage_duration_seconds_sum{stage="feed"} 0.5',
+        ]
+    )
+    scraped = parse_metrics(text + "\n")
+    assert scraped["diplofeed_articles_processed_total"] == 7
+    assert scraped["diplofeed_dead_letters_total"] == 2
+    assert scraped["diplofeed_stage_duration_seconds_count:feed"] == 3
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 0.5) == 50
+    assert percentile(values, 0.99) == 99
+    assert percentile([], 0.5) is None
+
+
+@pytest.mark.kafka
+@pytest.mark.timeout(420)
+def test_bench_smoke_writes_sane_json(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "bench.json"
+    assert run_bench(settings, articles=300, json_path=str(out), smoke=True) == 0
+    report = json.loads(out.read_text())
+    for key in REQUIRED:
+        assert key in report, key
+    assert report["smoke"] is True
+    assert report["articles"] == 12
+    for key in ("spacy_articles_per_s", "spacy_tokens_per_s", "extract_ratio", "pipeline_ratio"):
+        assert report[key] > 0, key
+    assert report["scaling_2_workers"] > 0
+    assert 50 < report["worker_peak_rss_mb"] < 4096
+    assert report["pipeline_1_worker"]["articles"] == 12
+    assert report["pipeline_2_workers"]["articles"] == 12
+    # the corpus order is fixed, and the smoke's latency articles include some with diplomatic events
+    assert report["latency_updates"] > 0
+    assert 0 < report["latency_p50_s"] <= report["latency_p99_s"] < 60
+    assert "| measure |" in capsys.readouterr().out
