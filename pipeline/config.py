@@ -28,7 +28,7 @@ def _default_cache_dir() -> Path:
 class Settings(BaseSettings):
     """Typed settings; construct once per process and pass it down."""
 
-    model_config = SettingsConfigDict(env_prefix="DIPLOFEED_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DIPLOFEED_", extra="ignore", populate_by_name=True)
 
     # --- Kafka connection -------------------------------------------------
     kafka_bootstrap_servers: str | None = Field(

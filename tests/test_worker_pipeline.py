@@ -169,6 +169,8 @@ def test_feed_merges_republishes_recovers_and_expires(
         assert len(putin) < len(items)
         threats = worker.get("/feed?type=THREATEN")["items"]
         assert all(i["_diplofeed"]["type"] == "THREATEN" for i in threats)
+        page = worker.get("/live")
+        assert page.lstrip().lower().startswith("<!doctype html>") and "textContent" in page
         one = worker.get(f"/feed/{items[0]['id']}")
         assert one["id"] == items[0]["id"]
 
