@@ -37,6 +37,10 @@ def decode_article(raw: Any, source: str, max_body_chars: int) -> Article | tupl
         first = error.errors()[0]
         if first["type"] == "json_invalid":
             return "invalid_json", f"record value is not JSON: {first['msg']}"
+        # Reliability fix: a body over the contract's 200,000-character limit failed validation and was
+        # dead-lettered as invalid_record; give it the stable code the README and metrics use.
+        if all(e["loc"][:1] == ("body",) and e["type"] == "string_too_long" for e in error.errors()):
+            return "body_too_large", f"body is over the article contract's limit: {first['msg']}"
         if first["loc"][:1] == ("schema_version",):
             return "unsupported_schema_version", f"schema_version must be {SCHEMA_VERSION}: {first['msg']}"
         fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5])

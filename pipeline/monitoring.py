@@ -30,7 +30,12 @@ def consumer_lag(pipeline: Pipeline) -> dict[tuple[str, int], int]:
         bootstrap_servers=settings.bootstrap_servers, client_id="diplofeed-lag", **security
     )
     try:
-        committed = admin.list_consumer_group_offsets(settings.app_id)
+        # Reliability fix: kafka-python 3 renamed list_consumer_group_offsets to list_group_offsets; with
+        # the old name alone the lag gauge was never set (the error is only logged at debug level).
+        if hasattr(admin, "list_consumer_group_offsets"):
+            committed = admin.list_consumer_group_offsets(settings.app_id)
+        else:
+            committed = admin.list_group_offsets({settings.app_id: None})[settings.app_id]
         watched = {
             pipeline.topics.articles.get_topic_name(),
             pipeline.topics.events.get_topic_name(),

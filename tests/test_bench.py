@@ -6,12 +6,22 @@ targets: CI machines are too noisy for thresholds, and the full run is a manual 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipeline.bench import Corpus, CorpusText, load_corpus, parse_metrics, percentile, run_bench
+from pipeline.bench import (
+    Corpus,
+    CorpusText,
+    feed_latencies,
+    load_corpus,
+    parse_metrics,
+    percentile,
+    run_bench,
+)
 from pipeline.config import Settings
 
 REQUIRED = (
@@ -67,6 +77,35 @@ def test_parse_metrics_sums_what_the_bench_needs() -> None:
     assert scraped["diplofeed_stage_duration_seconds_count:feed"] == 3
 
 
+@dataclass
+class FakeRecord:
+    timestamp: int  # ms
+    value: bytes | None
+
+
+def _record(at_s: float, *sources: tuple[str, float]) -> FakeRecord:
+    when = [
+        {"article_id": a, "published_at": dt.datetime.fromtimestamp(t, dt.UTC).isoformat()}
+        for a, t in sources
+    ]
+    return FakeRecord(int(at_s * 1000), json.dumps({"sources": when}).encode())
+
+
+def test_feed_latency_counts_each_article_at_its_first_appearance() -> None:
+    records = [
+        _record(100.5, ("a", 100.0)),  # a reaches the feed after 0.5 s
+        FakeRecord(100_600, None),  # tombstone
+        _record(101.0, ("a", 100.0), ("b", 100.8)),  # b merged into a's item after 0.2 s
+        _record(104.0, ("a", 100.0), ("b", 100.8)),  # re-emit: no new article
+        _record(104.0, ("old", 50.0)),  # an article of another phase
+    ]
+    measured = feed_latencies(records, {"a", "b"})
+    assert [round(x, 3) for x in measured.first_update] == [0.5, 0.2]
+    assert [round(x, 3) for x in measured.newest_source] == [0.5, 0.2, 3.2]
+    assert measured.reemits == 1
+    assert measured.slowest[0][1] == "a"
+
+
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
     assert percentile(values, 0.5) == 50
@@ -93,6 +132,6 @@ def test_bench_smoke_writes_sane_json(
     assert report["pipeline_1_worker"]["articles"] == 12
     assert report["pipeline_2_workers"]["articles"] == 12
     # the corpus order is fixed, and the smoke's latency articles include some with diplomatic events
-    assert report["latency_updates"] > 0
+    assert report["latency_samples"] > 0
     assert 0 < report["latency_p50_s"] <= report["latency_p99_s"] < 60
     assert "| measure |" in capsys.readouterr().out

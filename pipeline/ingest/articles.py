@@ -186,6 +186,16 @@ def article_from_json_line(
     if wrong:
         kinds = ", ".join(f"{key} is {type(obj[key]).__name__}" for key in sorted(wrong))
         return Rejection("invalid_field", f"fields must be strings: {kinds}", source, raw)
+    # Reliability fix: a JSON escape can spell a lone UTF-16 surrogate ("\ud800"): valid JSON but not
+    # Unicode text.  Such an article validated, then failed to serialise for Kafka and crashed the publisher.
+    broken = sorted(key for key, value in obj.items() if isinstance(value, str) and not _is_unicode(value))
+    if broken:
+        return Rejection(
+            "not_utf8",
+            f"field(s) {broken} hold lone surrogate escapes (\\ud800-\\udfff): not valid Unicode text",
+            source,
+            raw,
+        )
     if obj.get("body") is None and obj.get("text") is not None:
         result = article_from_text(
             obj["text"], source, published_at=published_at, max_body_chars=max_body_chars
@@ -220,6 +230,14 @@ def article_from_json_line(
         return Rejection(result.error, result.reason, source, raw)
     extras: dict[str, Any] = {key: obj.get(key) for key in ("url", "language") if obj.get(key)}
     return result.model_copy(update=extras) if extras else result
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_published(value: str | None) -> tuple[dt.date | None, dt.time | None] | str:

@@ -75,7 +75,10 @@ class FolderWatcher:
             self._sizes[key] = signature
             if previous != signature:
                 continue  # new or still changing: look again next poll
-            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+            # Reliability fix: hash in pieces; read_bytes() held a file of any size in memory, past
+            # the input limit that read_file enforces.
+            with file.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
             if self.state.published.get(key) == digest:
                 continue
             summary = self.publisher.publish(read_file(file, max_bytes=self.max_bytes), progress=False)
