@@ -47,6 +47,27 @@ def _merge_keys(keys: list[str]) -> dict[str, str]:
     return rep
 
 
+def _join_first_names(by_key: dict[str, list[tuple[int, RawMention]]]) -> None:
+    """A bare one-word name that is the first word of exactly one full name joins it.
+
+    'Sir Keir' (title stripped) joins 'Keir Starmer'; 'Xi' joins 'Xi Jinping' (family name first).
+    """
+    firsts: dict[str, set[str]] = {}
+    for key, group in by_key.items():
+        for _, m in group:
+            first = _first_key(m.name)
+            if first:
+                firsts.setdefault(first, set()).add(key)
+    for key in list(by_key):
+        group = by_key[key]
+        if any(len(m.name.split()) > 1 for _, m in group):
+            continue
+        owners = firsts.get(key, set()) - {key}
+        if len(owners) == 1:
+            by_key[owners.pop()].extend(group)
+            del by_key[key]
+
+
 def cluster_people(mentions: list[RawMention]) -> dict[int, str]:
     """Canonical person name per mention index: the fullest, most frequent spelling in its cluster."""
     people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON"]
@@ -54,6 +75,7 @@ def cluster_people(mentions: list[RawMention]) -> dict[int, str]:
     by_key: dict[str, list[tuple[int, RawMention]]] = {}
     for i, m in people:
         by_key.setdefault(rep[person_key(m.name)], []).append((i, m))
+    _join_first_names(by_key)
     out: dict[int, str] = {}
     for group in by_key.values():
         counts = Counter(m.name for _, m in group)

@@ -74,8 +74,6 @@ ALIASES: dict[str, str] = {
     "moldova": "MDA",
     "taiwan": "TWN",
     "palestine": "PSE",
-    "gaza": "PSE",
-    "west bank": "PSE",
     "czechia": "CZE",
     "vatican": "VAT",
     "holy see": "VAT",
@@ -304,6 +302,9 @@ CAPITALS: dict[str, str] = {
     "kiev regime": "UKR",
     "kyiv regime": "UKR",
     "westminster": "GBR",
+    "gaza": "PSE",
+    "gaza strip": "PSE",
+    "west bank": "PSE",
     "whitehall": "GBR",
 }
 

@@ -26,6 +26,9 @@ _DAY_WORD_RE = re.compile(r"\b(today|tonight|yesterday|tomorrow|this (?:morning|
 _HAS_DAY_NUMBER = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?=\W|$)", re.IGNORECASE
+)
 
 #: Time-zone words -> IANA zone.  Only zones named in the text are used: no zone, no UTC time.
 ZONES: dict[str, str] = {
@@ -89,8 +92,8 @@ def resolve_date(text: str, published: dt.date | None, direction: Direction = "p
         weekday = _WEEKDAY_RE.search(low)
         if weekday and not _HAS_DAY_NUMBER.search(low):
             return _weekday_date(weekday["day"].lower(), (weekday["mod"] or "").lower(), published, direction)
-    if not (_HAS_DAY_NUMBER.search(low) and re.search(r"[a-z]{3}", low)):
-        return None
+    if not (_HAS_DAY_NUMBER.search(low) and _MONTH.search(low)):
+        return None  # '30 days', 'six months': durations, not days
     return _month_day(low, published, direction)
 
 

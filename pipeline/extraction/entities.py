@@ -20,9 +20,11 @@ from pipeline.extraction.lexicon import (
     ENTITY_LABELS,
     INSTITUTIONS,
     JUNK_WORDS,
+    NAME_PARTICLES,
     NAME_PREFIX_TITLES,
     ORG_WORDS,
-    SPEECH_VERBS,
+    PERSON_CUE_VERBS,
+    PLACE_WORDS,
     TITLE_HEADS,
 )
 from schemas.records import Article, Entity, Span
@@ -63,7 +65,7 @@ def _trim(span: SpacySpan) -> tuple[int, int]:
 
 
 def _is_junk(text: str) -> bool:
-    low = text.lower()
+    low = text.lower().rstrip(".")
     return (
         not _LETTER.search(text)
         or bool(_HANDLE.search(text))
@@ -75,16 +77,87 @@ def _is_junk(text: str) -> bool:
 
 
 def _institution(text: str) -> str | None:
-    low = fold(text).strip(" .")
+    low = fold(text).strip(" ")
     low = low[4:] if low.startswith("the ") else low
-    return INSTITUTIONS.get(low)
+    return INSTITUTIONS.get(low) or INSTITUTIONS.get(low.strip(".")) or INSTITUTIONS.get(low.replace(".", ""))
 
 
 def _strip_titles(doc: Doc, start: int, end: int) -> int:
-    """First token after leading title words ('VP Vance' -> 'Vance'), keeping at least one token."""
-    while start < end - 1 and doc[start].lower_ in NAME_PREFIX_TITLES:
-        start += 1
+    """First token after leading title words ('VP Vance', 'Kazakh President X' -> the name).
+
+    A demonym or country only counts as part of the title when a title word follows it.
+    """
+    while start < end - 1:
+        low = doc[start].lower_
+        if low in NAME_PREFIX_TITLES or (
+            start + 1 < end - 1
+            and doc[start + 1].lower_ in NAME_PREFIX_TITLES
+            and (demonym_code(doc[start].text) or country_code(doc[start].text))
+        ):
+            start += 1
+        else:
+            break
     return start
+
+
+def _extend_name(doc: Doc, start: int, end: int) -> int:
+    """End of a person name continued by particles the model cut off ('Ursula von' + 'der Leyen')."""
+    while end + 1 < len(doc) and doc[end].lower_ in NAME_PARTICLES:
+        last = end
+        while last + 1 < len(doc) and doc[last + 1].lower_ in NAME_PARTICLES and last - end < 2:
+            last += 1
+        nxt = doc[last + 1] if last + 1 < len(doc) else doc[last]
+        if nxt.pos_ != "PROPN" or not nxt.text[:1].isupper() or "\n" in doc[end : last + 1].text_with_ws:
+            break
+        end = last + 2
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and end - start < 7:
+            if doc[end].lower_ in NAME_PARTICLES:
+                break
+            end += 1
+    return end
+
+
+def _acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> dict[str, tuple[int, int, str, str]]:
+    """Acronyms defined in parentheses after a name: 'Rapid Support Forces (RSF)' -> RSF -> that mention."""
+    out: dict[str, tuple[int, int, str, str]] = {}
+    for m in raw:
+        s, e, label, _ = m
+        if label not in ("ORG", "GPE", "NORP", "FAC") or e + 2 >= len(doc) or e - s < 2:
+            continue
+        if doc[e].text == "(" and doc[e + 2].text == ")" and doc[e + 1].is_upper and len(doc[e + 1]) >= 2:
+            initials = "".join(t.text[0] for t in doc[s:e] if t.text[:1].isupper())
+            if initials.startswith(doc[e + 1].text[0]):
+                out.setdefault(doc[e + 1].text, m)
+    return out
+
+
+def _apply_acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Every mention of a defined acronym takes its long form's label; untagged ones become mentions."""
+    defined = _acronyms(doc, raw)
+    if not defined:
+        return raw
+    covered = {i for s, e, _, _ in raw for i in range(s, e)}
+    out = []
+    for m in raw:
+        long = defined.get(doc[m[0] : m[1]].text)
+        out.append((m[0], m[1], long[2], m[3]) if long and m[1] - m[0] == 1 else m)
+    for tok in doc:
+        if tok.text in defined and tok.i not in covered:
+            out.append((tok.i, tok.i + 1, defined[tok.text][2], ""))
+    return sorted(out)
+
+
+def _is_place_use(doc: Doc, start: int, end: int) -> bool:
+    """A capital used as a place ('talks in Moscow', 'visited Tokyo'), not for its government."""
+    last = doc[end - 1]
+    if last.dep_ in ("compound", "poss", "nmod", "amod") and last.head.i >= end:
+        return False  # "Washington's line", "the Kiev regime": the capital qualifies another noun
+    if last.dep_ == "dobj" and last.head.lower_ in PLACE_WORDS:
+        return True
+    j = start - 1
+    while j >= 0 and (doc[j].pos_ == "DET" or doc[j].lower_ == "the"):
+        j -= 1
+    return j >= 0 and doc[j].lower_ in PLACE_WORDS
 
 
 def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | None:
@@ -119,8 +192,11 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     while i < n:
         hit = None
         if i not in covered:
-            pair = f"{lows[i]} {lows[i + 1]}" if i + 1 < n and i + 1 not in covered else ""
-            for width, key in ((2, pair), (1, lows[i])):
+            keys = []
+            for width in (4, 3, 2, 1):
+                if i + width <= n and not any(j in covered for j in range(i, i + width)):
+                    keys.append((width, " ".join(lows[i : i + width])))
+            for width, key in keys:
                 if key and key in INSTITUTIONS:
                     words = doc[i : i + width]
                     if words[0].text[:1].isupper() and (width > 1 or words[0].is_upper or len(words[0]) > 3):
@@ -132,6 +208,22 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         else:
             i += 1
     out.sort()
+    return _extend_people(doc, out)
+
+
+def _extend_people(doc: Doc, raw: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Person spans grow over name particles; mentions the grown span swallows are dropped."""
+    out: list[tuple[int, int, str, str]] = []
+    taken_until = -1
+    for s, e, label, inst in raw:
+        if s < taken_until:
+            continue
+        if label == "PERSON":
+            if e - s >= 2 and doc[e - 1].lower_ in NAME_PARTICLES:
+                e -= 1
+            e = _extend_name(doc, s, e)
+            taken_until = e
+        out.append((s, e, label, inst))
     return out
 
 
@@ -169,12 +261,25 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
         return "NORP"
     if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):
         name_start = _strip_titles(doc, start, end)
-        if person_key(doc[name_start:end].text) in person_keys and end - name_start <= 3:
+        if person_key(doc[name_start:end].text) in person_keys and len(doc[name_start:end].text.split()) <= 3:
             return "PERSON"
     in_title = doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in TITLE_HEADS if start >= 2 else False
     if label in ("ORG", "GPE") and end - start == 1 and in_title:
         return None  # "Secretary of State": part of a title
-    if label == "ORG" and 2 <= end - start <= 3 and end < len(doc) and doc[end].lemma_ in SPEECH_VERBS:
+    if (
+        label == "ORG"
+        and end - start == 1
+        and start > 0
+        and end < len(doc)
+        and doc[start - 1].lower_ in NAME_PREFIX_TITLES
+        and doc[end].lower_ in TITLE_HEADS
+    ):
+        return None  # "Chief Cabinet Secretary": a word inside a title
+    if end - start == 1 and doc[start].tag_ == "VBG":
+        return None  # a sentence-initial participle ("Noting that ...") is never a name
+    after_title = start > 0 and doc[start - 1].lower_ in TITLE_HEADS
+    cue_after = end < len(doc) and doc[end].lemma_ in PERSON_CUE_VERBS
+    if label == "ORG" and 2 <= end - start <= 3 and (cue_after or after_title):
         words = doc[start:end]
         name_like = all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
         name_like = name_like and not any(t.lower_ in ORG_WORDS for t in words)
@@ -229,15 +334,23 @@ def _title_after(doc: Doc, head: int) -> str | None:
     return None
 
 
-def _canonical(doc: Doc, m: tuple[int, int, str, str]) -> tuple[str, str | None]:
-    """Canonical name and country code of a non-person mention."""
+def _canonical(
+    doc: Doc, m: tuple[int, int, str, str], acronyms: dict[str, tuple[int, int, str, str]]
+) -> tuple[str, str | None]:
+    """Canonical name and country code of a non-person mention (a capital standing for its state -> state)."""
     start, end, label, institution = m
     text = doc[start:end].text
     if institution:
         return institution, None
+    long = acronyms.get(text)
+    if long is not None and long[:2] != (start, end):
+        return _canonical(doc, long, {})
     if label == "GPE":
         code = country_code(text)
         if code:
+            return country_name(code) or text, code
+        code = capital_code(text)
+        if code and not _is_place_use(doc, start, end):
             return country_name(code) or text, code
     if label == "NORP":
         code = demonym_code(text)
@@ -251,7 +364,8 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     person_keys = {
         person_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
     }
-    raw = _propagate_people(doc, raw, person_keys)
+    raw = _apply_acronyms(doc, _propagate_people(doc, raw, person_keys))
+    acronyms = _acronyms(doc, raw)
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
         new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)
@@ -275,7 +389,7 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
         if m[2] == "PERSON":
             names.append(person_names[i])
         else:
-            name, code = _canonical(doc, m)
+            name, code = _canonical(doc, m, acronyms)
             names.append(name)
             codes.setdefault(name, code)
 
@@ -327,6 +441,17 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
                 count=len(spans),
                 attributes=attrs,
                 country_code=code if etype in ("GPE", "NORP") else None,
+            )
+        )
+    if article.dateline_place and article.outlet and article.outlet not in grouped:
+        # The agency in a dateline ("GENEVA, June 3 (Reuters) -") is named in the text the reader sees.
+        entities.append(
+            Entity(
+                id=stable_id(article.article_id, "entity", article.outlet, "ORG"),
+                article_id=article.article_id,
+                name=article.outlet,
+                type="ORG",
+                count=1,
             )
         )
     if article.dateline_place and article.dateline_place not in grouped:

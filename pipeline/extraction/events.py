@@ -11,17 +11,30 @@ from spacy.tokens import Span as SpacySpan
 from pipeline.extraction.countries import country_code
 from pipeline.extraction.dates import Direction, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.lexicon import (
+    INSTITUTIONS,
+    PERSON_PRONOUNS,
+    PLACE_INSTITUTIONS,
+    POLITICAL_ORG_WORDS,
+    SPEECH_VERBS,
+)
 from pipeline.extraction.resolve import Resolver
 from pipeline.extraction.triggers import (
+    AGENT_PREPS,
+    AGREEMENT_WORDS,
+    CANCEL_VERBS,
     CEASEFIRE_WORDS,
     COERCIVE_WORDS,
+    EVENT_ANAPHORS,
     FUTURE_HEADS,
     LIGHT_VERBS,
     NEEDS_OBJECT,
     NEEDS_PARTNER,
+    NEEDS_PREP,
     NOUN_TRIGGERS,
     PARTNER_DEPS,
     PROPOSE_HEADS,
+    REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
     VERB_OBJECT,
     VERB_OBJECT_VERBS,
@@ -49,6 +62,13 @@ _ANAPHOR_NOUNS: dict[str, str] = {
     "visit": "visit",
 }
 _LOC_PREPS = frozenset({"in", "at"})
+_MOTION_VERBS = frozenset({"travel", "fly", "go", "head", "come", "return", "trip", "journey"})
+_TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "once"})
+_TEMPORAL_PREPS = frozenset({"after", "before", "ahead", "following", "since", "until", "prior"})
+_CLAUSE_DEPS = frozenset({"advcl", "relcl", "acl", "ccomp", "xcomp", "parataxis", "csubj"})
+_CONDITION_MARKS = frozenset({"if", "unless"})
+_NUMBER_WORDS: dict[str, int] = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_POLITICAL_ORGS = frozenset(INSTITUTIONS.values())
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,15 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     lemma = _lemma(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
         objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr", "dative")]
+        # '$2 billion in military assistance', 'a package of aid': the amount's substance is the object.
+        objects += [
+            pobj
+            for obj in list(objects)
+            for prep in obj.children
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "of")
+            for pobj in prep.children
+            if pobj.dep_ == "pobj"
+        ]
         for obj in objects:
             pair = VERB_OBJECT.get((lemma, _lemma(obj)))
             if pair:
@@ -108,6 +137,10 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             words = {_lemma(t) for t in tok.subtree}
             if not words & COERCIVE_WORDS:
                 return None
+        if lemma in NEEDS_PREP and not _has_complement(tok, NEEDS_PREP[lemma]):
+            return None
+        if lemma in REPORTED_FUTURE_ONLY and not _reported_future(tok):
+            return None
         return trig[0], trig[1], tok
     if tok.pos_ in ("NOUN", "PROPN"):
         trig = NOUN_TRIGGERS.get(lemma) or NOUN_TRIGGERS.get(tok.lower_)
@@ -117,11 +150,94 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             _lemma(c) in ("for", "on", "to") for c in tok.children if c.dep_ == "prep"
         ):
             return None
+        if lemma == "signing" and not any(_lemma(t) in AGREEMENT_WORDS for t in tok.subtree if t.i != tok.i):
+            return None
         head = tok.head
         if tok.dep_ in ("dobj", "attr", "nsubjpass") and _lemma(head) in LIGHT_VERBS:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _has_complement(tok: Token, wanted: frozenset[str]) -> bool:
+    """'work with X', 'press X to ...', 'received X' (a person): the complement the verb needs."""
+    for child in tok.children:
+        if child.dep_ == "prep" and _lemma(child) in wanted:
+            return True
+        if child.dep_ == "advmod" and child.lower_ in wanted:
+            return True
+        if child.dep_ == "xcomp" and "xcomp" in wanted:
+            return True
+        if child.dep_ == "dobj" and "dobj_person" in wanted and child.ent_type_ == "PERSON":
+            return True
+    return False
+
+
+def _reported(node: Token) -> bool:
+    """True when node is what someone said they would do: inside the complement of a past speech verb."""
+    for _ in range(3):
+        if node.dep_ == "ccomp" and _lemma(node.head) in SPEECH_VERBS and node.head.tag_ in ("VBD", "VBN"):
+            return True
+        if node.dep_ not in ("conj", "xcomp"):
+            return False
+        node = node.head
+    return False
+
+
+def _reported_future(tok: Token) -> bool:
+    """'said Tehran would respond': a future or modal verb reported from someone's words."""
+    has_aux = any(c.dep_ == "aux" and c.lower_ in ("would", "will", "could", "'ll") for c in tok.children)
+    return has_aux and (_reported(tok) or (tok.dep_ == "ccomp" and _lemma(tok.head) in ("vow", "warn")))
+
+
+def _conditional(node: Token) -> bool:
+    """The clause carries an 'if' / 'unless' condition."""
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in c.children)
+        for c in node.children
+    )
+
+
+def _negated(trig: Token, pred: Token) -> bool:
+    """The act did not or will not take place: 'did not meet', 'no talks', 'cancelled a planned meeting'."""
+    for node in {trig, pred}:
+        if any(c.dep_ == "neg" for c in node.children):
+            return True
+        if node.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ == "det" and c.lower_ == "no" for c in node.children
+        ):
+            return True
+        if node.dep_ in ("dobj", "nsubjpass") and _lemma(node.head) in CANCEL_VERBS:
+            return True
+        if node.dep_ == "xcomp" and _lemma(node.head) in ("fail", "refuse", "decline"):
+            return True
+    return False
+
+
+def _clause_agents(resolver: Resolver, noun: Token) -> list[str]:
+    """Subject of the clause an event noun hangs from: 'arrived after a meeting with X', 'open to talks'."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in AGENT_PREPS:
+        return []
+    node = prep.head
+    for _ in range(3):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            break
+        node = node.head
+    if node.pos_ not in ("VERB", "AUX"):
+        return []
+    subj = resolver.subject_of(node)
+    return resolver.actors(subj) if subj is not None else []
+
+
+def _direct_actors(resolver: Resolver, tok: Token) -> list[str]:
+    """Actors a noun phrase names itself (not those mentioned inside it: 'a resolution of the crisis')."""
+    if tok.i in resolver.index.tok_name or tok.pos_ == "PROPN" or tok.lower_ in PERSON_PRONOUNS | {"it"}:
+        return resolver.actors(tok)
+    found = resolver.role(tok) or resolver.org_anaphor(tok) or resolver.government(tok)
+    if found:
+        return [resolver.index.actor.get(found, found)]
+    return resolver.actors(tok) if tok.lower_ in ("leaders", "sides", "countries", "nations", "heads") else []
 
 
 def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[str]:
@@ -141,11 +257,16 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
                 continue
             if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
                 continue
-            prep = _lemma(child) if child.dep_ == "prep" else ""
+            prep = _lemma(child) if child.dep_ == "prep" else ("agent" if child.dep_ == "agent" else "")
             if prep == "of" and not (node is trig and trig.pos_ == "NOUN"):
                 continue
             if child.dep_ in ("dobj", "dative") and (child.dep_ in allowed or "dobj" in allowed):
-                found = resolver.actors(child)
+                direct = (
+                    etype == "REQUEST"
+                    and node is pred
+                    and not any(c.dep_ in ("xcomp", "ccomp") for c in pred.children)
+                )
+                found = _direct_actors(resolver, child) if direct else resolver.actors(child)
                 if not found:
                     found = [a for c in child.children if c.dep_ == "poss" for a in resolver.actors(c)]
                 out.extend(found)
@@ -155,8 +276,9 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
                         out.extend(resolver.actors(pobj))
             elif node is trig and trig.pos_ == "NOUN" and child.dep_ in ("poss", "compound", "amod", "nmod"):
                 out.extend(resolver.actors(child))
-            if prep and prep not in allowed and prep != "for":
-                continue
+            amount = prep == "in" and node.dep_ == "dobj" and etype in ("AID", "SANCTION")
+            if prep and prep not in allowed and prep != "for" and not amount:
+                continue  # ('$2 billion in aid to Ukraine': the substance of an amount is searched too)
             if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl"):
                 stack.append((child, depth + 1))
     return out
@@ -164,7 +286,7 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
 
 def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[str]:
     if pred.pos_ in ("NOUN", "PROPN"):
-        return []
+        return _clause_agents(resolver, pred)
     if etype == "THREATEN" and _lemma(pred) == "warn":
         for child in pred.children:
             if child.dep_ == "ccomp":
@@ -189,12 +311,18 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
                 if low in _FUTURE_AUX or low == "going":
                     return "scheduled", True
                 if low in _MODAL_AUX and etype not in SPEECH_ACTS:
+                    if low == "would" and _reported(node) and not _conditional(node):
+                        return "scheduled", True  # reported "will": 'said Iran would hold talks'
                     return "proposed", True
         lemma = _lemma(node)
+        if hop > 0 and lemma in PROPOSE_HEADS and _lemma(node.head) == "accept":
+            return "scheduled", True  # 'accepted an invitation to visit'
         if hop > 0 and any(c.dep_ == "acomp" and _lemma(c) in PROPOSE_HEADS for c in node.children):
             return "proposed", True
         if hop > 0 and lemma in PROPOSE_HEADS:
             return "proposed", True
+        if hop > 0 and lemma in ("agree", "decide", "vote") and etype in ("SANCTION", "CONCEDE"):
+            return "occurred", True  # a measure that was decided has been taken
         if hop > 0 and lemma in FUTURE_HEADS:
             return "scheduled", True
         if node.tag_ in ("VBD", "VBN") and hop == 0:
@@ -220,10 +348,19 @@ def _pick_date(
     published: dt.date | None,
     direction: Direction,
     mask: list[bool],
+    etype: str = "",
 ) -> tuple[dt.date | None, bool]:
-    """Date of the event: a date phrase in the trigger's subtree, else up the clause; (date, own_clause)."""
+    """Date of the event: a date phrase in the trigger's subtree, else up the clause; (date, own_clause).
+
+    The climb stops at a temporal clause ('... fell on Wednesday after Trump threatened'): its date is the
+    main clause's. A speech act does not take the date of the act it talks about ('condemned the May 5
+    attack').
+    """
     sent = trig.sent
-    ents = [e for e in _date_ents(dates, sent.start, sent.end) if not mask[e.start]]
+    ents = [e for e in _date_ents(dates, sent.start, sent.end) if not mask[e.start] and not _is_range(e)]
+    if etype in SPEECH_ACTS and pred.pos_ in ("VERB", "AUX"):
+        inner = {t.i for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN" for t in c.subtree}
+        ents = [e for e in ents if e.start not in inner]
     if not ents:
         return None, False
     node = trig
@@ -241,21 +378,108 @@ def _pick_date(
             seen_pred = True
         if node.head is node or node.dep_ not in _DATE_CLIMB or (hop >= 3 and node is not pred):
             break
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in node.children
+        ):
+            break
         node = node.head
     return None, False
 
 
+def _is_range(ent: SpacySpan) -> bool:
+    """'from Tuesday to Thursday': a span of days, not the day of one event."""
+    doc = ent.doc
+    if " to " in ent.text or "–" in ent.text or " until " in ent.text:
+        return True
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    return (before == "from" and after in ("to", "until", "through")) or (
+        before in ("to", "until", "through")
+        and (ent.start > 2 and any(t.lower_ == "from" for t in doc[max(ent.start - 6, 0) : ent.start]))
+    )
+
+
+def _own_date(
+    dates: list[SpacySpan], trig: Token, published: dt.date | None, direction: Direction
+) -> dt.date | None:
+    """A date phrase inside the noun's own phrase ('talks on May 16'), never one borrowed from elsewhere."""
+    lo, hi = _subtree_range(trig)
+    for ent in dates:
+        if lo <= ent.start and ent.end <= hi and not _is_range(ent):
+            day = resolve_date(ent.text, published, direction)
+            if day is not None:
+                return day
+    return None
+
+
+def _future_hint(dates: list[SpacySpan], pred: Token, published: dt.date | None) -> bool:
+    """A date phrase that points ahead without fixing a day: 'next week', 'later this month', 'in 2026'."""
+    lo, hi = _subtree_range(pred)
+    for ent in dates:
+        if not (lo <= ent.start and ent.end <= hi):
+            continue
+        low = ent.text.lower()
+        if any(w in low.split() for w in ("next", "coming", "later", "upcoming", "tomorrow")):
+            return True
+        years = [int(w) for w in low.split() if w.isdigit() and len(w) == 4]
+        if published and years and min(years) > published.year:
+            return True
+    return False
+
+
+def _excluded(pred: Token, trig: Token) -> set[int]:
+    """Tokens of other clauses and temporal phrases under the predicate: their places are not the event's."""
+    out: set[int] = set()
+    for root in {pred, trig}:
+        for tok in root.subtree:
+            if tok.i in out or tok.i in (pred.i, trig.i):
+                continue
+            clause = tok.dep_ in _CLAUSE_DEPS or (tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"))
+            temporal = tok.dep_ == "prep" and _lemma(tok) in _TEMPORAL_PREPS
+            if clause or temporal:
+                out.update(t.i for t in tok.subtree)
+    return out
+
+
+def _after_place_prep(doc: Doc, tok: Token) -> bool:
+    """tok starts a place phrase: 'in (the) X', 'at (the) X', or 'to X' after a verb of travel."""
+    j = tok.i - 1
+    while j >= 0 and doc[j].pos_ == "DET":
+        j -= 1
+    if j < 0:
+        return False
+    prev = doc[j]
+    if prev.lower_ in _LOC_PREPS:
+        return True
+    return prev.lower_ == "to" and _lemma(prev.head) in _MOTION_VERBS
+
+
 def _location(
-    resolver: Resolver, sent: SpacySpan, pred: Token, actors: list[str], mask: list[bool]
+    resolver: Resolver,
+    sent: SpacySpan,
+    pred: Token,
+    trig: Token,
+    actors: list[str],
+    mask: list[bool],
+    etype: str = "",
 ) -> str | None:
+    """Place after 'in'/'at' nearest the predicate, inside its own clause when the place is under it."""
     index = resolver.index
     best: tuple[int, str] | None = None
     lo, hi = _subtree_range(pred)
+    excluded = _excluded(pred, trig)
+    if etype in SPEECH_ACTS:  # 'condemned the attack in Pahalgam': the attack's place, not the condemnation's
+        excluded |= {t.i for c in pred.children if c.dep_ == "dobj" for t in c.subtree}
     for tok in sent:
-        if mask[tok.i] or tok.i == 0 or resolver.doc[tok.i - 1].lower_ not in _LOC_PREPS:
+        if mask[tok.i] or tok.i in excluded or not _after_place_prep(resolver.doc, tok):
+            continue
+        if tok.i > 0 and index.tok_name.get(tok.i - 1) == index.tok_name.get(tok.i):
             continue
         name = index.tok_name.get(tok.i)
-        if not name or index.name_type.get(name) not in ("GPE", "LOC", "FAC"):
+        if not name:
+            continue
+        ntype = index.name_type.get(name)
+        if ntype not in ("GPE", "LOC", "FAC") and name not in PLACE_INSTITUTIONS:
             continue
         if name in actors or (index.actor.get(name) in actors and index.actor.get(name) == name):
             continue
@@ -276,7 +500,7 @@ def _mode(etype: str, mode: str | None, trig: Token, pred: Token, actors: list[s
     text = trig.doc[lo:hi].text.lower()
     if any(w in text for w in CEASEFIRE_WORDS):
         return "ceasefire"
-    if "sanction" in text:
+    if "sanction" in text and etype not in ("AID", "CONSULT", "COOPERATE", "AGREE", "ASSAULT", "MOBILIZE"):
         return "sanctions"
     if etype == "CONSULT":
         if words & {"phone", "telephone", "phonecall", "phoned", "call"}:
@@ -288,7 +512,30 @@ def _mode(etype: str, mode: str | None, trig: Token, pred: Token, actors: list[s
     return mode
 
 
-def _anaphoric_date(sent: SpacySpan, trig: Token, drafts: list[Draft]) -> dt.date | None:
+def _day_offset(sent: SpacySpan, anchor: Token) -> int:
+    """Days between the event and the anchor noun: 'The call came a day after X' -> X is one day earlier."""
+    for tok in sent:
+        if tok.lower_ not in ("after", "before") or tok.i == 0:
+            continue
+        unit = tok.doc[tok.i - 1]
+        if unit.lemma_.lower() != "day" or unit.i == 0:
+            continue
+        count = _NUMBER_WORDS.get(tok.doc[unit.i - 1].lower_)
+        if count is None:
+            continue
+        sign = -1 if tok.lower_ == "after" else 1
+        return sign * count if anchor.i < tok.i else -sign * count
+    return 0
+
+
+def _anaphoric_date(
+    sent: SpacySpan,
+    trig: Token,
+    drafts: list[Draft],
+    actors: list[str],
+    status: str,
+    published: dt.date | None,
+) -> dt.date | None:
     """'in the hours leading up to the call': the date of the earlier event that noun refers to."""
     for tok in sent:
         if tok.i == trig.i or tok.lower_ not in _ANAPHOR_NOUNS:
@@ -297,17 +544,64 @@ def _anaphoric_date(sent: SpacySpan, trig: Token, drafts: list[Draft]) -> dt.dat
             continue
         if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
             continue
+        head = tok.head
+        if _lemma(head) == "before" or (
+            _lemma(head) in ("to", "of") and _lemma(head.head) in ("prior", "ahead")
+        ):
+            continue  # 'prior to the talks': another moment
         family = _ANAPHOR_NOUNS[tok.lower_]
-        for draft in reversed(drafts):
-            if draft.date is not None and draft.type == "CONSULT" and draft.mode == family:
-                return draft.date
+        candidates = [d for d in drafts if d.date is not None and d.type == "CONSULT" and d.mode == family]
+        if status != "occurred" and published:
+            candidates = [
+                d for d in candidates if d.date and d.date >= published
+            ]  # a plan is not dated by the past
+        shared = [d for d in candidates if set(d.actors) & set(actors)]
+        for draft in reversed(shared or candidates):
+            return draft.date + dt.timedelta(days=_day_offset(sent, tok))  # type: ignore[operator]
     return None
+
+
+def _anchored(sent: SpacySpan) -> bool:
+    """The sentence ties itself to an earlier event: 'after the meeting', 'a day after'."""
+    words = [t.lower_ for t in sent]
+    return any(w in ("after", "following", "during") for w in words)
+
+
+def _event_anaphor_partner(
+    pred: Token, earlier: list[Draft], sent_start: int, agents: list[str]
+) -> list[str]:
+    """'condemned the decision': the party whose act the noun refers to (latest earlier event's agent)."""
+    for child in pred.children:
+        if child.dep_ != "dobj" or _lemma(child) not in EVENT_ANAPHORS:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in child.children):
+            continue
+        for draft in reversed(earlier):
+            if draft.sent_start < sent_start and draft.actors and draft.actors[0] not in agents:
+                return [draft.actors[0]]
+    return []
+
+
+def _political(resolver: Resolver, actors: list[str]) -> bool:
+    """At least one actor is a state, a person or a political organisation (not only companies)."""
+    for actor in actors:
+        ntype = resolver.index.name_type.get(actor)
+        if ntype != "ORG" or actor in _POLITICAL_ORGS:
+            return True
+        low = actor.lower()
+        if any(word in low.split() or (" " in word and word in low) for word in POLITICAL_ORG_WORDS):
+            return True
+    return False
 
 
 def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> set[int]:
     """Tokens inside the complement of a threat or appeal: the embedded act is not an event of its own."""
     out: set[int] = set()
     for _trig, etype, _mode, pred in found:
+        if etype == "REJECT" and pred.pos_ in ("VERB", "AUX"):
+            for child in pred.children:
+                if child.dep_ == "xcomp":  # 'refused to meet': no meeting
+                    out.update(t.i for t in child.subtree)
         if etype in ("THREATEN", "REQUEST") and pred.pos_ in ("VERB", "AUX"):
             for child in pred.children:
                 if child.dep_ in ("ccomp", "xcomp", "prep", "dobj"):
@@ -344,34 +638,76 @@ def _sentence_drafts(
             continue
         found.append((tok, etype, mode, pred))
     consumed = _consumed(resolver.doc, found)
+    preds = {pred.i for _t, _e, _m, pred in found} | {t.i for t, _e, _m, _p in found}
     drafts: list[Draft] = []
     pending: list[tuple[Token, str, str | None, Token, dt.date | None, str | None]] = []
     for trig, etype, mode, pred in found:
         if trig.i in consumed:
             continue
+        if _negated(trig, pred):
+            if etype != "AGREE" or _lemma(pred) not in ("accept", "agree"):
+                continue
+            etype = "REJECT"  # 'would not accept the displacement': a refusal
+        if (
+            etype == "AGREE"
+            and _lemma(pred) in ("agree", "decide")
+            and any(c.dep_ == "xcomp" and c.i in preds for c in pred.children)
+        ):
+            continue  # 'agreed to meet', 'agreed to pause tariffs': the embedded act is the event
+        status, has_tense = _status(pred, etype)
+        if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
+            etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
         agents = _agents(resolver, trig, pred, etype)
         partners = [p for p in _partners(resolver, trig, pred, etype) if p not in agents]
+        if not partners and etype in ("ACCUSE", "REJECT", "SUPPORT") and pred.pos_ in ("VERB", "AUX"):
+            partners = _event_anaphor_partner(pred, earlier + drafts, sent.start_char, agents)
         partners = [p for p in partners if not _is_city(resolver, p)]
         agents = [a for a in agents if not _is_city(resolver, a)]
+        if pred.pos_ in ("NOUN", "PROPN") and not partners and etype in NEEDS_PARTNER:
+            agents = []  # a clause subject alone does not make 'the call' an event; it may borrow one below
         actors = agents + [p for i, p in enumerate(partners) if p not in partners[:i]]
-        status, has_tense = _status(pred, etype)
         direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
-        day, _own = _pick_date(dates, trig, pred, published, direction, mask)
+        day, _own = _pick_date(dates, trig, pred, published, direction, mask, etype)
         if status is None:
-            status = "scheduled" if day and published and day > published else "occurred"
+            future = (day and published and day > published) or _future_hint(dates, pred, published)
+            status = "scheduled" if future else "occurred"
         elif status == "occurred" and not has_tense and day and published and day > published:
             status = "scheduled"
         elif status == "scheduled" and day and published and day < published:
             status = "occurred"
-        location = _location(resolver, sent, pred, actors, mask)
+        location = _location(resolver, sent, pred, trig, actors, mask, etype)
         if not actors:
-            if trig.pos_ == "NOUN" and (day or location):
-                pending.append((trig, etype, mode, pred, day, location))
+            own = _own_date(dates, trig, published, direction) if trig.pos_ == "NOUN" else None
+            if trig.pos_ == "NOUN" and (own or location):
+                pending.append((trig, etype, mode, pred, own, location))
             continue
         if etype in NEEDS_PARTNER and len(actors) < 2:
             continue
-        if day is None and etype not in SPEECH_ACTS:
-            day = _anaphoric_date(sent, trig, earlier + drafts)
+        if etype == "AGREE" and len(actors) < 2 and pred.dep_ in ("advcl", "conj", "xcomp"):
+            # 'held talks with X on Tuesday, agreeing to ...': the agreement is between the talks' parties.
+            head = pred.head
+            talks = [
+                d for d in drafts if d.type == "CONSULT" and d.tok in {head.i} | {c.i for c in head.children}
+            ]
+            if talks:
+                actors += [a for a in talks[-1].actors if a not in actors]
+        if (
+            etype == "AGREE"
+            and _lemma(pred) == "agree"
+            and len(actors) < 2
+            and not any(_lemma(t) in AGREEMENT_WORDS | CEASEFIRE_WORDS for t in pred.subtree)
+        ):
+            continue  # 'X agreed to buy ...': one party agreeing to its own act is no agreement
+        if not _political(resolver, actors):
+            continue  # companies only: business news, not diplomacy
+        if (
+            day is None
+            and pred.dep_ == "relcl"
+            and any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in pred.children)
+        ):
+            continue  # 'who has mediated between ...': background, not a reported event
+        if day is None and (etype not in SPEECH_ACTS or _anchored(sent)):
+            day = _anaphoric_date(sent, trig, earlier + drafts, actors, status, published)
         lo, hi = _subtree_range(pred)
         time_utc = resolve_time(resolver.doc[lo:hi].text, day)
         confidence = 0.55 + 0.15 * (pred.pos_ == "VERB") + 0.1 * (len(actors) >= 2) + 0.1 * (day is not None)
@@ -436,7 +772,10 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
                 continue
             same_sentence = o.sent_start == d.sent_start
             same_day = o.date == d.date and (o.date is not None or o.status == d.status)
-            if same_sentence or same_day:
+            future = o.status == d.status and o.status in ("scheduled", "proposed")
+            modes = o.mode == d.mode or o.mode is None or d.mode is None
+            same_plan = future and modes and (o.date is None) != (d.date is None)
+            if same_sentence or same_day or same_plan:
                 out[i] = _merge(o, d) if o.date is not None or d.date is None else _merge(d, o)
                 break
         else:

@@ -30,7 +30,14 @@ INSTITUTIONS: dict[str, str] = {
     "foreign office": "Foreign Office",
     "home office": "Home Office",
     "g7": "G7",
+    "group of seven": "G7",
+    "group of 7": "G7",
     "g20": "G20",
+    "group of 20": "G20",
+    "group of twenty": "G20",
+    "no 10": "Downing Street",
+    "no. 10": "Downing Street",
+    "number 10": "Downing Street",
     "opec": "OPEC",
     "imf": "IMF",
     "world bank": "World Bank",
@@ -163,6 +170,7 @@ NAME_PREFIX_TITLES: frozenset[str] = frozenset(
         "mp",
         "counterpart",
         "pm",
+        "sheikh",
     }
 )
 
@@ -288,7 +296,87 @@ SPEECH_VERBS: frozenset[str] = frozenset(
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
 #: Words meaning "the two people", resolved to the most salient pair.
-PAIR_WORDS: frozenset[str] = frozenset({"leaders", "presidents", "men", "sides", "ministers", "counterparts"})
+PAIR_WORDS: frozenset[str] = frozenset(
+    {"leaders", "presidents", "men", "sides", "ministers", "counterparts", "heads", "countries", "nations"}
+)
+
+#: Pair words that name two states rather than two people ("the two countries").
+COUNTRY_PAIR_WORDS: frozenset[str] = frozenset({"countries", "nations", "sides"})
+
+#: Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
+NAME_PARTICLES: frozenset[str] = frozenset(
+    {
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "bint",
+        "ibn",
+        "al",
+        "el",
+        "ben",
+        "abu",
+        "dos",
+        "das",
+        "zu",
+        "ter",
+    }
+)
+
+#: Singular nouns that refer back to the latest organisation ("the bloc", "the alliance", "the group").
+ORG_ANAPHORS: frozenset[str] = frozenset(
+    {"bloc", "alliance", "group", "organisation", "organization", "movement", "militia", "union"}
+)
+
+#: Nouns standing for a state's government when a country or demonym modifies them.
+GOVERNMENT_NOUNS: frozenset[str] = frozenset(
+    {"government", "ministry", "administration", "cabinet", "authorities", "presidency", "embassy"}
+)
+
+#: Verbs after which an ORG-tagged two-word name is really a person ("Keir Starmer said").
+PERSON_CUE_VERBS: frozenset[str] = frozenset(
+    {"say", "tell", "add", "write", "tweet", "post", "note", "insist", "stress", "warn", "told"}
+)
+
+#: Capitals used as places (not for their government) after these words ("talks in Moscow").
+PLACE_WORDS: frozenset[str] = frozenset(
+    {
+        "in",
+        "at",
+        "to",
+        "from",
+        "into",
+        "near",
+        "outside",
+        "inside",
+        "across",
+        "around",
+        "via",
+        "toward",
+        "towards",
+        "through",
+        "visit",
+        "visited",
+        "visiting",
+        "visits",
+        "arrive",
+        "arrived",
+        "reach",
+        "reached",
+        "leave",
+        "left",
+        "of",
+    }
+)
 
 #: Org words that rule out a person reading of an ORG span.
 ORG_WORDS: frozenset[str] = frozenset(
@@ -374,4 +462,56 @@ JUNK_WORDS: frozenset[str] = frozenset(
         "further",
         "meanwhile",
     }
+)
+
+#: Words that mark an organisation as a political actor (companies are not diplomatic actors).
+POLITICAL_ORG_WORDS: frozenset[str] = frozenset(
+    {
+        "ministry",
+        "government",
+        "council",
+        "parliament",
+        "party",
+        "army",
+        "forces",
+        "force",
+        "union",
+        "nations",
+        "commission",
+        "congress",
+        "senate",
+        "assembly",
+        "front",
+        "movement",
+        "brigade",
+        "militia",
+        "administration",
+        "court",
+        "organization",
+        "organisation",
+        "alliance",
+        "league",
+        "committee",
+        "agency",
+        "office",
+        "cabinet",
+        "kremlin",
+        "democrats",
+        "republicans",
+        "guard",
+        "police",
+        "military",
+        "navy",
+        "command",
+        "authority",
+        "state",
+        "states",
+        "bloc",
+        "group of",
+    }
+)
+
+#: Institutions that are also places where meetings happen ('at the White House').
+PLACE_INSTITUTIONS: frozenset[str] = frozenset(
+    {"White House", "Kremlin", "Downing Street", "Elysee", "Pentagon"}
 )

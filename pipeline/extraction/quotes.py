@@ -125,13 +125,37 @@ def _inside(pos: int, spans: list[QuoteSpan]) -> bool:
     return any(s.outer_start <= pos < s.outer_end for s in spans)
 
 
+def _continued(text: str, span: QuoteSpan, p_end: int) -> bool:
+    """A double quote left open to the end of its paragraph (the next one reopens it: news convention)."""
+    return span.end == p_end and text[span.outer_start] not in _SINGLE_OPEN and span.outer_end == p_end
+
+
+def _join_paragraph_quotes(text: str, spans: list[QuoteSpan], ends: set[int]) -> list[QuoteSpan]:
+    """Merge a quote left open at a paragraph end with the quote opening the next paragraph."""
+    out: list[QuoteSpan] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end in ends
+            and _continued(text, prev, prev.end)
+            and not text[prev.end : span.outer_start].strip()
+        ):
+            out[-1] = QuoteSpan(prev.start, span.end, prev.outer_start, span.outer_end)
+            continue
+        out.append(span)
+    return out
+
+
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """All top-level quotations of a text, in order; nested quotes stay inside their outer quote."""
     out: list[QuoteSpan] = []
-    for p_start, p_end in _paragraphs(text):
+    paragraphs = _paragraphs(text)
+    for p_start, p_end in paragraphs:
         doubles = _double_spans(text, p_start, p_end)
         out.extend(doubles)
         out.extend(_single_spans(text, p_start, p_end, doubles))
+    out = _join_paragraph_quotes(text, sorted(out, key=lambda s: s.start), {e for _, e in paragraphs})
     cleaned = []
     for span in sorted(out, key=lambda s: s.start):
         start, end = span.start, span.end
@@ -205,6 +229,11 @@ def _according_to(doc: Doc, first: int, last: int, mask: list[bool], resolver: R
 
 
 def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None:
+    if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "xcomp", "conj") and cue.head.dep_ == "ccomp":
+        # "X said Y had offered ..., adding that ...": the participle continues X's report, not Y's act.
+        reporter = cue.head.head
+        if _is_cue(reporter, mask):
+            cue = reporter
     subj = cue.head if cue.dep_ == "acl" and cue.head.i < cue.i else resolver.subject_of(cue)
     name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
     if name is None and cue.dep_ == "conj" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head, mask):
@@ -212,6 +241,21 @@ def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None
         subj = resolver.subject_of(cue.head.head)
         name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
     return name
+
+
+def _clean(quote: str) -> str:
+    """Quote text with the paragraph break and reopening mark of a continued quote removed."""
+    if "\n" not in quote:
+        return quote
+    parts = [part.strip().lstrip('"“„«') for part in quote.split("\n")]
+    return " ".join(part for part in parts if part)
+
+
+def _standalone(doc: Doc, first: int, last: int, mask: list[bool]) -> bool:
+    """True when the quote makes up whole sentences: nothing outside it in its sentences but punctuation."""
+    lo = doc[first].sent.start
+    hi = doc[max(last - 1, first)].sent.end
+    return all(mask[i] or doc[i].is_punct or doc[i].is_space for i in range(lo, hi))
 
 
 def extract_quotes(
@@ -238,11 +282,16 @@ def extract_quotes(
                 cue_text = "according to"
         if speaker is None and prev is not None and not text[prev[0].outer_end : span.outer_start].strip():
             speaker, cue_text = prev[1], prev[2]
+        if speaker is None and cue is None and prev is not None and _standalone(doc, first, last, mask):
+            between = text[prev[0].outer_end : span.outer_start]
+            if "\n" not in between:
+                # '"A," X said. "B."': a quote that is a sentence of its own continues the last speaker.
+                speaker, cue_text = prev[1], prev[2]
         quotes.append(
             Quote(
                 id=stable_id(article_id, "quote", span.start, span.end),
                 article_id=article_id,
-                text=text[span.start : span.end],
+                text=_clean(text[span.start : span.end]),
                 speaker=speaker,
                 cue=cue_text,
                 start=span.start,

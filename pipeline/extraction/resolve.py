@@ -12,13 +12,23 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extraction.countries import country_code, demonym_code, fold
 from pipeline.extraction.entities import EntityIndex
-from pipeline.extraction.lexicon import PAIR_WORDS, PERSON_PRONOUNS, ROLE_GROUPS
+from pipeline.extraction.lexicon import (
+    COUNTRY_PAIR_WORDS,
+    GOVERNMENT_NOUNS,
+    ORG_ANAPHORS,
+    PAIR_WORDS,
+    PERSON_PRONOUNS,
+    ROLE_GROUPS,
+    SPEECH_VERBS,
+)
 
 _SUBJ = ("nsubj", "nsubjpass")
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "acomp", "relcl", "acl", "ccomp"})
 _NP_SKIP = frozenset({"relcl", "acl", "punct", "cc", "det", "prep", "advmod", "case"})
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _MAX_BACK_SENTENCES = 3
+_MAX_ORG_LOOKBACK = 400
+_SPOKES_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "source", "official"})
 
 
 def _role_words(title: str) -> set[str]:
@@ -44,17 +54,33 @@ class Resolver:
         """Grammatical subject of a verb, inherited through conjunction, control and relative clauses."""
         tok = verb
         for _ in range(5):
+            subjects = [c for c in tok.children if c.dep_ in _SUBJ]
+            if subjects:
+                first = subjects[0]
+                if first.lower_ in _REL_PRONOUNS and tok.dep_ == "relcl":
+                    return tok.head
+                # "The EU's foreign policy chief Kaja Kallas welcomed": two subjects, the name is the speaker.
+                named = [
+                    c
+                    for c in subjects
+                    if self.index.name_type.get(self.index.tok_name.get(c.i, "")) == "PERSON"
+                ]
+                return named[-1] if named and len(subjects) > 1 else first
             for child in tok.children:
-                if child.dep_ in _SUBJ:
-                    if child.lower_ in _REL_PRONOUNS and tok.dep_ == "relcl":
-                        return tok.head
-                    return child
                 if child.dep_ == "csubj" and child.pos_ in ("VERB", "AUX"):
                     inner = next((c for c in child.children if c.dep_ in _SUBJ), None)
                     if inner is not None:
                         return inner
             if tok.dep_ == "relcl":
                 return tok.head
+            if (
+                tok.dep_ == "acl"
+                and tok.head.dep_ in ("dobj", "attr")
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            ):
+                # "announced its intention to provide", "accepted an invitation to visit": the verb's subject.
+                tok = tok.head.head
+                continue
             if tok.dep_ not in _CLIMB or tok.head is tok:
                 return None
             tok = tok.head
@@ -67,11 +93,26 @@ class Resolver:
         name = self.index.tok_name.get(tok.i)
         if name:
             return name
+        ranked: list[tuple[int, str]] = []
         for child in tok.children:
             if child.dep_ in ("appos", "compound") and child.i in self.index.tok_name:
                 cand = self.index.tok_name[child.i]
-                if self.index.name_type.get(cand) in ("PERSON", "ORG") or child.dep_ == "appos":
-                    return cand
+                ctype = self.index.name_type.get(cand)
+                if ctype in ("PERSON", "ORG") or child.dep_ == "appos":
+                    # A person in apposition beats the organisation in the title ("Ministry spokesman X").
+                    ranked.append((0 if ctype == "PERSON" else 1, cand))
+        return min(ranked)[1] if ranked else None
+
+    def spokes_org(self, tok: Token) -> str | None:
+        """'a No 10 spokesperson', 'a spokesperson for the African Union': the organisation speaking."""
+        if tok.lemma_.lower() not in _SPOKES_NOUNS:
+            return None
+        for t in tok.subtree:
+            if t.i == tok.i or t.dep_ in ("relcl", "acl"):
+                continue
+            name = self.index.tok_name.get(t.i)
+            if name and self.index.name_type.get(name) in ("ORG", "GPE"):
+                return self.index.actor.get(name, name)
         return None
 
     def left_actors(self, verb: Token) -> list[str]:
@@ -99,7 +140,9 @@ class Resolver:
         low = tok.lower_
         if low in PERSON_PRONOUNS:
             return self.pronoun(tok)
-        return self.role(tok)
+        if low == "it":
+            return self.it_actor(tok)
+        return self.role(tok) or self.org_anaphor(tok) or self.government(tok) or self.spokes_org(tok)
 
     def actors(self, tok: Token, depth: int = 0) -> list[str]:
         """Actor names of a noun phrase, expanding coordination ('Germany, France and Italy')."""
@@ -117,6 +160,9 @@ class Resolver:
         elif tok.lower_ in PERSON_PRONOUNS:
             person = self.pronoun(tok)
             add([person] if person else [])
+        elif tok.lower_ == "it":
+            actor = self.it_actor(tok)
+            add([actor] if actor else [])
         elif tok.lower_ in PAIR_WORDS and self._is_pair_phrase(tok):
             add(self.pair(tok))
         else:
@@ -135,9 +181,9 @@ class Resolver:
             for child in via:
                 add(self.actors(child, depth + 1))
             if not via:
-                role = self.role(tok)
+                role = self.role(tok) or self.org_anaphor(tok)
                 if role:
-                    add([role])
+                    add([self.index.actor.get(role, role)])
                 elif tok.pos_ in ("NOUN", "PROPN"):
                     add(self._modifier_actors(tok, depth))
         for child in tok.children:
@@ -172,8 +218,53 @@ class Resolver:
             return self.memo[key]  # type: ignore[return-value]
         self.memo[key] = None
         result = self._governing_subject(tok) or self._previous_subject(tok)
+        if result is not None and tok.dep_ in ("dobj", "dative", "pobj") and tok.lower_ in ("him", "her"):
+            # "X pressed him": an object pronoun never means the subject of its own clause.
+            own = self.subject_of(tok.head if tok.dep_ != "pobj" else tok.head.head)
+            if own is not None and self.speaker(own) == result:
+                result = self._previous_person(tok, exclude=result)
         self.memo[key] = result
         return result
+
+    def _previous_person(self, tok: Token, exclude: str) -> str | None:
+        """Latest person mentioned before tok (this or the previous sentence) other than ``exclude``."""
+        lo = self.doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
+        found = [n for i, n in self.index.person_mentions if lo <= i < tok.i and n != exclude]
+        return found[-1] if found else None
+
+    def it_actor(self, tok: Token) -> str | None:
+        """'Britain said it would ...': 'it' is the non-person subject of the speech verb above it."""
+        node = tok
+        for _ in range(4):
+            if node.head is node:
+                return None
+            node = node.head
+            if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in SPEECH_VERBS:
+                subj = self.subject_of(node)
+                if subj is None or subj.i == tok.i:
+                    return None
+                names = self.actors(subj, depth=6)
+                if len(names) == 1 and self.index.name_type.get(names[0]) != "PERSON":
+                    return names[0]
+                return None
+        return None
+
+    def org_anaphor(self, tok: Token) -> str | None:
+        """'the bloc', 'the alliance', 'the Palestinian group': the latest organisation named before."""
+        if tok.lower_ not in ORG_ANAPHORS or not any(c.lower_ == "the" for c in tok.children):
+            return None
+        for i in range(tok.i - 1, max(-1, tok.i - _MAX_ORG_LOOKBACK), -1):
+            name = self.index.tok_name.get(i)
+            if name and self.index.name_type.get(name) == "ORG" and not self.quoted(i):
+                return name
+        return None
+
+    def government(self, tok: Token) -> str | None:
+        """'the Sudanese government', 'Oman's foreign ministry': the country it belongs to."""
+        if tok.lemma_.lower() not in GOVERNMENT_NOUNS:
+            return None
+        found = self._modifier_actors(tok, 0)
+        return found[0] if len(found) == 1 else None
 
     def _governing_subject(self, tok: Token) -> str | None:
         """'Trump said that he will...': the person subject of a verb above the pronoun's clause."""
@@ -232,8 +323,8 @@ class Resolver:
             return None
         head = fold(tok.lemma_ if tok.pos_ == "NOUN" else tok.text)
         group = ROLE_GROUPS.get(head)
-        if group is None:
-            return None
+        if group is None or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+            return None  # "a spokesperson" introduces someone new
         key = ("role", tok.i)
         if key in self.memo:
             return self.memo[key]  # type: ignore[return-value]
@@ -277,7 +368,14 @@ class Resolver:
         )
 
     def pair(self, tok: Token) -> list[str]:
-        """Who 'the two leaders' are: a pair in the same sentence, else the most co-mentioned pair."""
+        """Who 'the two leaders' are: a pair in the same sentence, else the most co-mentioned pair.
+
+        'The two countries' / 'the two sides' are the two most mentioned states before the phrase.
+        """
+        if tok.lower_ in COUNTRY_PAIR_WORDS:
+            states = self._country_pair(tok)
+            if states or tok.lower_ != "sides":
+                return states
         sent = tok.sent
         same = []
         for i, name in self.index.person_mentions:
@@ -298,3 +396,17 @@ class Resolver:
             return []
         pair = max(counts, key=lambda k: counts[k])
         return list(pair)
+
+    def _country_pair(self, tok: Token) -> list[str]:
+        counts: dict[str, int] = {}
+        for i in range(tok.i):
+            name = self.index.tok_name.get(i)
+            if name is None or (i > 0 and self.index.tok_name.get(i - 1) == name):
+                continue
+            actor = self.index.actor.get(name)
+            if actor and self.index.name_type.get(name) in ("GPE", "NORP") and country_code(actor):
+                counts[actor] = counts.get(actor, 0) + 1
+        ranked = sorted(counts, key=lambda a: -counts[a])
+        if len(ranked) < 2 or (len(ranked) > 2 and counts[ranked[1]] == counts[ranked[2]]):
+            return []
+        return ranked[:2]

@@ -66,7 +66,26 @@ VERB_TRIGGERS: dict[str, Trig] = {
     "shell": ("ASSAULT", None),
     "pledge": ("AID", None),
     "donate": ("AID", None),
+    "kill": ("ASSAULT", None),
+    "strike": ("ASSAULT", None),
+    "greet": ("CONSULT", "in_person"),
+    "receive": ("CONSULT", "in_person"),
+    "accept": ("AGREE", None),
+    "work": ("COOPERATE", None),
+    "press": ("REQUEST", None),
+    "respond": ("THREATEN", None),
+    "retaliate": ("THREATEN", None),
 }
+
+#: Verb triggers that only count with a particular preposition or complement ('work with', 'press X to').
+NEEDS_PREP: dict[str, frozenset[str]] = {
+    "work": frozenset({"with", "together"}),
+    "press": frozenset({"for", "xcomp"}),
+    "receive": frozenset({"dobj_person"}),
+}
+
+#: Verbs that are threats only when reported as future acts ('said X would respond').
+REPORTED_FUTURE_ONLY: frozenset[str] = frozenset({"respond", "retaliate"})
 
 #: Verb triggers that need a particular object or complement to count.
 NEEDS_OBJECT: dict[str, frozenset[str]] = {
@@ -81,7 +100,72 @@ NEEDS_OBJECT: dict[str, frozenset[str]] = {
     "back": frozenset(
         {"plan", "proposal", "call", "bid", "deal", "ceasefire", "resolution", "effort", "initiative"}
     ),
+    "accept": frozenset(
+        {
+            "proposal",
+            "plan",
+            "deal",
+            "offer",
+            "framework",
+            "ceasefire",
+            "truce",
+            "term",
+            "agreement",
+            "condition",
+        }
+    ),
 }
+
+#: Nouns naming a signed text: 'the signing of cooperation documents'.
+AGREEMENT_WORDS: frozenset[str] = frozenset(
+    {
+        "agreement",
+        "deal",
+        "treaty",
+        "accord",
+        "pact",
+        "memorandum",
+        "declaration",
+        "document",
+        "protocol",
+        "ceasefire",
+        "truce",
+        "contract",
+        "charter",
+        "convention",
+        "mou",
+    }
+)
+
+#: Nouns after 'condemned the ...' that point back at the latest reported act ('the decision').
+EVENT_ANAPHORS: frozenset[str] = frozenset(
+    {
+        "decision",
+        "move",
+        "measure",
+        "sanction",
+        "step",
+        "plan",
+        "proposal",
+        "attack",
+        "strike",
+        "deal",
+        "announcement",
+        "action",
+        "policy",
+        "threat",
+    }
+)
+
+#: Prepositions through which an event noun takes the subject of the clause ('arrived for talks with X').
+AGENT_PREPS: frozenset[str] = frozenset(
+    {"for", "after", "following", "on", "to", "in", "into", "before", "ahead", "during", "at"}
+)
+
+#: Verbs whose object event does not take place ('cancelled a planned meeting').
+CANCEL_VERBS: frozenset[str] = frozenset(
+    {"cancel", "postpone", "scrap", "suspend", "delay", "abandon", "skip"}
+)
 
 NOUN_TRIGGERS: dict[str, Trig] = {
     "talk": ("CONSULT", "in_person"),
@@ -95,6 +179,7 @@ NOUN_TRIGGERS: dict[str, Trig] = {
     "dialogue": ("CONSULT", "in_person"),
     "consultation": ("CONSULT", None),
     "discussion": ("CONSULT", None),
+    "signing": ("AGREE", None),
 }
 
 LIGHT_VERBS: frozenset[str] = frozenset(
@@ -119,6 +204,8 @@ LIGHT_VERBS: frozenset[str] = frozenset(
         "wrap",
         "launch",
         "convene",
+        "witness",
+        "oversee",
     }
 )
 
@@ -138,7 +225,7 @@ for _v in (
 ):
     for _o in ("sanction", "tariff", "embargo", "restriction", "penalty", "ban"):
         VERB_OBJECT[(_v, _o)] = ("SANCTION", "sanctions")
-for _v in ("lift", "ease", "remove", "suspend", "relax", "drop"):
+for _v in ("lift", "ease", "remove", "suspend", "relax", "drop", "pause", "delay", "postpone", "waive"):
     for _o in ("sanction", "tariff", "embargo", "restriction", "ban"):
         VERB_OBJECT[(_v, _o)] = ("CONCEDE", "sanctions")
 for _v in ("reach", "strike", "seal", "conclude", "broker", "announce", "declare", "sign"):
@@ -167,15 +254,15 @@ VERB_OBJECT_VERBS: frozenset[str] = frozenset(v for v, _ in VERB_OBJECT)
 
 #: Where the other party of each category is found: dependency labels and prepositions.
 PARTNER_DEPS: dict[str, frozenset[str]] = {
-    "CONSULT": frozenset({"dobj", "with", "between", "among", "to", "of", "and"}),
-    "AGREE": frozenset({"with", "between"}),
+    "CONSULT": frozenset({"dobj", "with", "between", "among", "to", "of", "and", "include", "agent"}),
+    "AGREE": frozenset({"with", "between", "agent"}),
     "SUPPORT": frozenset({"dobj"}),
     "COOPERATE": frozenset({"with"}),
     "AID": frozenset({"to", "dobj", "dative", "for"}),
     "RETREAT": frozenset({"from"}),
     "REQUEST": frozenset({"on", "dobj", "against"}),
     "ACCUSE": frozenset({"dobj", "against"}),
-    "REJECT": frozenset({"dobj"}),
+    "REJECT": frozenset({"dobj", "agent"}),
     "THREATEN": frozenset({"dobj", "on", "against"}),
     "SANCTION": frozenset({"dobj", "on", "against"}),
     "PROTEST": frozenset({"against"}),
@@ -229,6 +316,7 @@ PROPOSE_HEADS: frozenset[str] = frozenset(
         "like",
         "float",
         "discuss",
+        "invitation",
     }
 )
 COERCIVE_WORDS: frozenset[str] = frozenset(
@@ -252,6 +340,10 @@ COERCIVE_WORDS: frozenset[str] = frozenset(
         "punish",
         "war",
         "nuclear",
+        "retaliatory",
+        "countermeasure",
+        "respond",
+        "price",
     }
 )
 CEASEFIRE_WORDS: frozenset[str] = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
