@@ -9,6 +9,7 @@ Concurrency stays 1 (faust-streaming #606).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,10 @@ def register(pipeline: Pipeline) -> None:
     async def extract(stream: Any) -> None:
         async for events in stream.take_events(settings.batch_size, within=settings.batch_timeout_s):
             articles: list[Article] = []
+            # Delivery futures of everything this batch sends.  take_events acks the batch (making its
+            # offsets committable) when the loop comes back for the next one, so the loop waits for
+            # the broker's acks first: a crash can then replay a batch, never lose its outputs.
+            pending: list[Any] = []
             for event in events:
                 message = event.message
                 source = f"{message.topic}/{message.partition}/{message.offset}"
@@ -69,9 +74,10 @@ def register(pipeline: Pipeline) -> None:
                 error, reason = decoded
                 raw = event.value if isinstance(event.value, bytes) else b""
                 record = dead_letter(raw, error=error, reason=reason, source=source, stage="worker")
-                await topics.dead_letters.send(key=record.raw_sha256.encode(), value=record)
+                pending.append(await topics.dead_letters.send(key=record.raw_sha256.encode(), value=record))
                 metrics.dead_letter("worker", error)
             if not articles:
+                await asyncio.gather(*pending)
                 continue
             results, timings = await pipeline.extractor.arun(articles)
             metrics.observe_stage("parse", timings.parse_s)
@@ -89,20 +95,21 @@ def register(pipeline: Pipeline) -> None:
                         stage="worker",
                         article_id=result.article.article_id,
                     )
-                    await topics.dead_letters.send(key=key, value=record)
+                    pending.append(await topics.dead_letters.send(key=key, value=record))
                     metrics.dead_letter("worker", error)
                     continue
                 extraction = result.extraction
                 for entity in extraction.entities:
-                    await topics.entities.send(key=key, value=entity)
+                    pending.append(await topics.entities.send(key=key, value=entity))
                 for quote in extraction.quotes:
-                    await topics.quotes.send(key=key, value=quote)
+                    pending.append(await topics.quotes.send(key=key, value=quote))
                 for event_record in extraction.events:
-                    await topics.events.send(key=key, value=event_record)
+                    pending.append(await topics.events.send(key=key, value=event_record))
                 for entity in extraction.entities:
                     metrics.entities_extracted(entity.type)
                 metrics.quotes_extracted(len(extraction.quotes))
                 metrics.article_processed()
                 for event_record in extraction.events:
                     metrics.event_extracted(event_record.type)
+            await asyncio.gather(*pending)
             metrics.observe_stage("publish", time.perf_counter() - started)

@@ -97,7 +97,10 @@ def make_app(settings: Settings) -> faust.App:
         web_in_thread=False,
         producer_max_request_size=8 * 1024 * 1024,
         consumer_max_fetch_size=8 * 1024 * 1024,
-        stream_wait_empty=False,
+        # Reliability fix: wait for in-flight batches before the commit on shutdown and rebalance.  With
+        # False, a SIGTERM mid-batch cancelled the extract agent; take_events() acks its batch in a
+        # `finally`, so the final commit covered articles whose outputs were never sent (lost).
+        stream_wait_empty=True,
         logging_config=None,
         loghandlers=[],
     )

@@ -15,7 +15,45 @@ from pipeline.topics import create_topics
 def prepare_worker(settings: Settings) -> Pipeline:
     """Create missing topics (checking partition counts) and build the pipeline."""
     create_topics(settings)
+    initialise_group_offsets(settings)
     return build_pipeline(settings, Metrics.create("worker", topic_prefix=settings.topic_prefix))
+
+
+def initialise_group_offsets(settings: Settings) -> None:
+    """Reliability fix: give every input partition a committed offset (its log start) before Faust joins.
+
+    Faust drops records fetched while a rebalance's recovery runs and then seeks to the committed
+    offsets; a partition without one is not rewound, so its first records were skipped for good
+    (seen with a second worker joining a new group while articles flowed).  Only possible while the
+    group has no live members (a new deployment); otherwise the commit is refused and nothing changes.
+    """
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    from pipeline.topics import ARTICLES, EVENTS, FEED_EVENTS
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=settings.app_id,
+        enable_auto_commit=False,
+        client_id="diplofeed-offsets",
+        **settings.kafka_python_security(),
+    )
+    try:
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in (settings.topic(name) for name in (ARTICLES, EVENTS, FEED_EVENTS))
+            for partition in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        missing = [tp for tp in partitions if consumer.committed(tp) is None]
+        if missing:
+            starts = consumer.beginning_offsets(missing)
+            fields = len(OffsetAndMetadata._fields)  # (offset, metadata[, leader_epoch]) by version
+            consumer.commit({tp: OffsetAndMetadata(starts[tp], "", *([-1] * (fields - 2))) for tp in missing})
+    except Exception as error:  # an active group refuses a commit from outside it: nothing to do then
+        logging.getLogger(__name__).info("group offsets not initialised: %s", error)
+    finally:
+        consumer.close()
 
 
 def run_worker(settings: Settings) -> None:

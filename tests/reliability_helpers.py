@@ -74,12 +74,15 @@ def corpus_source() -> str:
     return str(CORPUS) if (CORPUS / CORPUS_SECTIONS[0]).is_dir() else f"{SEEDS} (corpus not found)"
 
 
-def make_articles(count: int, tag: str, *, paragraphs: tuple[int, int] = (3, 6)) -> list[dict[str, str]]:
+def make_articles(
+    count: int, tag: str, *, paragraphs: tuple[int, int] = (3, 6), diplomatic: bool = True
+) -> list[dict[str, str]]:
     """``count`` distinct JSON article records (title, body, outlet) from the corpus.
 
     Article ``i`` takes corpus document ``i`` (cycling), its first 3..6 paragraphs (cut to keep
     bodies short), a marker sentence naming ``tag`` and ``i`` (distinct content, so a distinct id)
-    and one diplomatic sentence from a pool of 6 pairs x 3 dates x 2 phrasings.
+    and, when ``diplomatic``, one diplomatic sentence from a pool of 6 pairs x 3 dates x 2 phrasings
+    (so the feed merges many articles into few items).
     """
     docs = corpus_documents()
     today = dt.datetime.now(dt.UTC).date()
@@ -94,12 +97,12 @@ def make_articles(count: int, tag: str, *, paragraphs: tuple[int, int] = (3, 6))
         sentence = TEMPLATES[(i // len(PAIRS)) % len(TEMPLATES)].format(
             a=a, b=b, city=city, date=f"{day.day} {day:%B %Y}"
         )
-        marker = f"This is reliability dispatch {tag} number {i:06d} from the monitoring desk."
+        marker = f"Correspondent Maria Lopez filed reliability dispatch {tag} number {i:06d} from Geneva."
         records.append(
             {
                 "title": title,
                 "outlet": OUTLETS[i % len(OUTLETS)],
-                "body": "\n\n".join([*body_blocks, f"{marker} {sentence}"]),
+                "body": "\n\n".join([*body_blocks, f"{marker} {sentence}" if diplomatic else marker]),
             }
         )
     return records
@@ -221,7 +224,10 @@ def group_lag(settings: Settings, logical_topics: Iterable[str]) -> dict[str, in
         bootstrap_servers=settings.bootstrap_servers, client_id="reliability-lag", **security
     )
     try:
-        committed = admin.list_consumer_group_offsets(settings.app_id)
+        if hasattr(admin, "list_consumer_group_offsets"):  # kafka-python 2
+            committed = admin.list_consumer_group_offsets(settings.app_id)
+        else:  # kafka-python 3
+            committed = admin.list_group_offsets({settings.app_id: None})[settings.app_id]
         lags: dict[str, int] = {}
         for logical in logical_topics:
             topic = settings.topic(logical)
