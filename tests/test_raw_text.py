@@ -397,3 +397,44 @@ def test_property_metadata_lines_never_reach_body(
     assert fields.related == tuple(teasers)
     assert fields.wire_sources in ((), ("TASS", "Sputnik"))
     assert fields.outlet in (None, "teleSUR")
+
+
+# --- hostile input: bounded work ------------------------------------------------------------------
+
+
+def test_stamp_parsing_is_bounded_on_a_file_of_stamp_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 4 MB file of stamp-like lines once kept dateparser busy for minutes; now it parses a fixed few."""
+    from pipeline.ingest import raw_text
+
+    calls: list[str] = []
+    real_parse_date = raw_text._parse_date
+
+    def counting_parse_date(text: str) -> datetime.date | None:
+        calls.append(text)
+        return real_parse_date(text)
+
+    monkeypatch.setattr(raw_text, "_parse_date", counting_parse_date)
+    stamps = [
+        f"Published: {1 + n % 28} May {1990 + n % 40} {n % 24:02d}:{n % 60:02d} GMT" for n in range(100_000)
+    ]
+    text = "Hostile headline\n\n" + "\n".join(stamps) + "\n\n" + BODY_A
+    assert len(text.encode()) > 3_000_000
+
+    fields = parse_raw_article(text)
+
+    assert len(calls) == raw_text.MAX_STAMP_CANDIDATES
+    assert fields.published_date == datetime.date(1990, 5, 1)  # the first stamp still wins
+    assert fields.title == "Hostile headline"
+    assert fields.body.endswith(BODY_A)  # lines past the budget are kept as text, not dropped
+
+
+def test_stamps_after_many_year_lines_are_text_but_early_stamps_still_count() -> None:
+    from pipeline.ingest.raw_text import MAX_STAMP_CANDIDATES
+
+    year_lines = [f"In {1900 + n} the treaty was amended again." for n in range(MAX_STAMP_CANDIDATES)]
+    stamp, late_stamp = "Published: 19 May 2025 14:05 GMT", "Updated: 20 May 2025"
+    text = "\n".join(["Treaty history", stamp, *year_lines, late_stamp])
+    fields = parse_raw_article(text)
+    assert fields.published_date == datetime.date(2025, 5, 19)
+    assert fields.published_time == datetime.time(14, 5)
+    assert "Updated: 20 May 2025" in fields.body  # the budget ran out before it

@@ -112,6 +112,10 @@ _MAX_TITLE_WORDS = 25
 _MAX_CAPTION_WORDS = 60
 _MAX_STAMP_CHARS = 80
 _MAX_SOURCES_WORDS = 15
+# dateparser costs about a millisecond per candidate line; a real article has a handful of stamp
+# lines, a hostile 4 MB file of stamp-like lines had ~100,000 (minutes of CPU in the publisher).
+# After this many candidates, further lines are plain text.
+MAX_STAMP_CANDIDATES = 24
 
 
 # --- small pure helpers -------------------------------------------------------------------------------
@@ -144,9 +148,14 @@ def _parse_time(match: re.Match[str]) -> datetime.time | None:
     return datetime.time(hour, minute, second)
 
 
+def could_be_stamp(line: str) -> bool:
+    """Cheap pre-check before dateparser: short and names a year."""
+    return len(line) <= _MAX_STAMP_CHARS and _HAS_YEAR.search(line) is not None
+
+
 def parse_stamp(line: str) -> _Stamp | None:
     """A line that is only a date stamp: "Published: 19 May 2025 14:05 GMT", "May 19, 2025 Hour: 11:22 am"."""
-    if len(line) > _MAX_STAMP_CHARS or not _HAS_YEAR.search(line):
+    if not could_be_stamp(line):
         return None
     label = _STAMP_LABEL.match(line)
     rest = line[label.end() :] if label else line
@@ -264,14 +273,17 @@ def _sort_lines(
     paragraphs: list[str] = []
     title: str | None = None
     title_possible = True
+    stamp_candidates = 0
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
-        stamp = parse_stamp(line)
-        if stamp:
-            stamps.append(stamp)
-            continue
+        if stamp_candidates < MAX_STAMP_CANDIDATES and could_be_stamp(line):
+            stamp_candidates += 1
+            stamp = parse_stamp(line)
+            if stamp:
+                stamps.append(stamp)
+                continue
         if is_caption(line):
             captions.append(line)
             continue
