@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from pipeline.config import Settings
 from pipeline.feed_view import follow_feed_topic
-from pipeline.topics import FEED
+from pipeline.topics import ARTICLES, EVENTS, FEED, FEED_EVENTS
 
 if TYPE_CHECKING:
     from pipeline.app import Pipeline
@@ -16,41 +17,66 @@ log = logging.getLogger(__name__)
 LAG_INTERVAL_S = 5.0
 
 
-def consumer_lag(pipeline: Pipeline) -> dict[tuple[str, int], int]:
-    """Lag of the worker's consumer group per topic partition (end offset - committed)."""
-    from kafka import KafkaConsumer, TopicPartition
-    from kafka.admin import KafkaAdminClient
+class LagSampler:
+    """Lag of the worker's consumer group per watched partition (end offset - committed offset).
 
-    settings = pipeline.settings
-    security = settings.kafka_python_security()
-    admin = KafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, client_id="diplofeed-lag", **security
-    )
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers, client_id="diplofeed-lag", **security
-    )
-    try:
-        # Reliability fix: kafka-python 3 renamed list_consumer_group_offsets to list_group_offsets; with
-        # the old name alone the lag gauge was never set (the error is only logged at debug level).
-        if hasattr(admin, "list_consumer_group_offsets"):
-            committed = admin.list_consumer_group_offsets(settings.app_id)
-        else:
-            committed = admin.list_group_offsets({settings.app_id: None})[settings.app_id]
-        watched = {
-            pipeline.topics.articles.get_topic_name(),
-            pipeline.topics.events.get_topic_name(),
-            pipeline.topics.feed_events.get_topic_name(),
-        }
-        partitions = [TopicPartition(tp.topic, tp.partition) for tp in committed if tp.topic in watched]
-        ends = consumer.end_offsets(partitions) if partitions else {}
+    Keeps one kafka-python admin client and consumer for every sample instead of opening two
+    connections every few seconds; a failed sample drops them so the next one reconnects.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.watched = frozenset(settings.topic(name) for name in (ARTICLES, EVENTS, FEED_EVENTS))
+        self._clients: tuple[Any, Any] | None = None
+        self.connections_opened = 0
+
+    def _connect(self) -> tuple[Any, Any]:
+        from kafka import KafkaConsumer
+        from kafka.admin import KafkaAdminClient
+
+        if self._clients is None:
+            security = self.settings.kafka_python_security()
+            servers = self.settings.bootstrap_servers
+            admin = KafkaAdminClient(bootstrap_servers=servers, client_id="diplofeed-lag", **security)
+            try:
+                consumer = KafkaConsumer(bootstrap_servers=servers, client_id="diplofeed-lag", **security)
+            except Exception:
+                admin.close()
+                raise
+            self._clients = (admin, consumer)
+            self.connections_opened += 1
+        return self._clients
+
+    def sample(self) -> dict[tuple[str, int], int]:
+        """One reading; raises (after dropping the clients) when Kafka cannot answer."""
+        from kafka import TopicPartition
+
+        admin, consumer = self._connect()
+        try:
+            # Reliability fix: kafka-python 3 renamed list_consumer_group_offsets to list_group_offsets;
+            # with the old name alone the lag gauge was never set (the error is only logged at debug).
+            if hasattr(admin, "list_consumer_group_offsets"):
+                committed = admin.list_consumer_group_offsets(self.settings.app_id)
+            else:
+                committed = admin.list_group_offsets({self.settings.app_id: None})[self.settings.app_id]
+            watched = [tp for tp in committed if tp.topic in self.watched]
+            partitions = [TopicPartition(tp.topic, tp.partition) for tp in watched]
+            ends = consumer.end_offsets(partitions) if partitions else {}
+        except Exception:
+            self.close()
+            raise
         return {
             (tp.topic, tp.partition): max(0, ends[tp] - committed[tp].offset)
             for tp in partitions
             if committed[tp].offset >= 0
         }
-    finally:
-        consumer.close()
-        admin.close()
+
+    def close(self) -> None:
+        if self._clients is not None:
+            admin, consumer = self._clients
+            self._clients = None
+            consumer.close()
+            admin.close()
 
 
 def register(pipeline: Pipeline) -> None:
@@ -72,12 +98,19 @@ def register(pipeline: Pipeline) -> None:
             settings.aiokafka_security(),
         )
 
-    @app.timer(LAG_INTERVAL_S)
+    @app.task
     async def measure_lag() -> None:
+        sampler = LagSampler(settings)
+        loop = asyncio.get_running_loop()
         try:
-            lags = await asyncio.get_running_loop().run_in_executor(None, consumer_lag, pipeline)
-        except Exception as error:
-            log.debug("consumer lag not measured: %s", error)
-            return
-        for (topic, partition), lag in lags.items():
-            metrics.set_consumer_lag(topic, partition, lag)
+            while True:
+                await asyncio.sleep(LAG_INTERVAL_S)
+                try:
+                    lags = await loop.run_in_executor(None, sampler.sample)
+                except Exception as error:
+                    log.debug("consumer lag not measured: %s", error)
+                    continue
+                for (topic, partition), lag in lags.items():
+                    metrics.set_consumer_lag(topic, partition, lag)
+        finally:  # cancelled when the worker stops
+            await loop.run_in_executor(None, sampler.close)

@@ -44,6 +44,15 @@ def test_prometheus_sees_the_pipeline_work(settings: Settings, tmp_path: Path) -
             assert at_least("diplofeed_feed_items", 1) >= 1
             assert at_least("diplofeed_model_load_seconds", 0.01) > 0
             assert at_least("diplofeed_build_info", 1) == 1
+            # the lag sampler reports every articles partition once the group has committed (lag back to 0)
+            lag = prometheus.wait_until(
+                'diplofeed_consumer_lag_messages{topic="articles"}',
+                lambda r: len(r) == settings.articles_partitions and value(r) == 0,
+                timeout=60,
+            )
+            assert {sample["metric"]["partition"] for sample in lag} == {  # type: ignore[index]
+                str(p) for p in range(settings.articles_partitions)
+            }
             p99 = prometheus.query(
                 "histogram_quantile(0.99, sum by (le) (diplofeed_end_to_end_latency_seconds_bucket))"
             )
