@@ -89,6 +89,9 @@ def make_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         processing_guarantee="at_least_once",
         consumer_auto_offset_reset="earliest",
+        # A crashed worker's partitions move after the session timeout; heartbeats every tenth of it.
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=settings.session_timeout_s / 10,
         broker_commit_every=100,
         broker_commit_interval=1.0,
         web_enabled=True,

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=16, ge=1, description="Articles parsed per nlp.pipe call.")
     batch_timeout_s: float = Field(default=0.2, gt=0, description="Longest wait to fill a parse batch.")
     feed_horizon_days: float = Field(default=7.0, gt=0, description="Rolling window behind the newest event.")
+    session_timeout_s: float = Field(
+        default=45.0,
+        ge=6.0,
+        le=1800.0,
+        description="How long the group waits for a silent worker before moving its partitions.",
+    )
 
     # --- Ingestion --------------------------------------------------------------
     max_body_chars: int = Field(default=200_000, ge=1, description="Longer bodies are dead-lettered.")

@@ -90,6 +90,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "DIPLOFEED_PARTITIONS": str(settings.partitions),
             "DIPLOFEED_ARTICLES_PARTITIONS": str(settings.articles_partitions),
             "DIPLOFEED_FEED_HORIZON_DAYS": str(settings.feed_horizon_days),
+            "DIPLOFEED_SESSION_TIMEOUT_S": str(settings.session_timeout_s),
         }
     )
     return env

@@ -25,3 +25,18 @@ def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIPLOFEED_PARTITIONS", "0")
     with pytest.raises(ValueError, match="partitions"):
         Settings()
+
+
+def test_session_timeout_reaches_faust(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    from pipeline.app import make_app
+
+    assert Settings().session_timeout_s == 45.0
+    monkeypatch.setenv("DIPLOFEED_SESSION_TIMEOUT_S", "12")
+    monkeypatch.setenv("DIPLOFEED_DATA_DIR", str(tmp_path))
+    settings = Settings()
+    app = make_app(settings)
+    assert app.conf.broker_session_timeout == 12.0
+    assert app.conf.broker_heartbeat_interval == 1.2  # well under a third of the session timeout
+    monkeypatch.setenv("DIPLOFEED_SESSION_TIMEOUT_S", "2")  # under the broker's group.min.session.timeout.ms
+    with pytest.raises(ValueError, match="session_timeout_s"):
+        Settings()
