@@ -23,6 +23,7 @@ import faust
 
 from pipeline.codec import ContractCodec
 from pipeline.config import Settings
+from pipeline.consumer import LosslessTransport
 from pipeline.extractor import BatchExtractor
 from pipeline.feed_view import FeedView
 from pipeline.metrics import Metrics
@@ -76,7 +77,7 @@ def make_app(settings: Settings) -> faust.App:
     ]
     state_dir = worker_state_dir(settings)
     state_dir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    app = faust.App(
         settings.app_id,
         broker=brokers,
         broker_credentials=settings.faust_broker_credentials(),
@@ -107,6 +108,9 @@ def make_app(settings: Settings) -> faust.App:
         logging_config=None,
         loghandlers=[],
     )
+    # Faust commits over offsets it fetched but never delivered; this consumer reads them again.
+    app.transport = LosslessTransport(app.conf.broker_consumer, app)
+    return app
 
 
 def worker_state_dir(settings: Settings) -> Path:

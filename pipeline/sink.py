@@ -21,7 +21,16 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.feed.merge import ActorIndex, build_index, index_add, index_remove, update_group
+from pipeline.feed.merge import (
+    ActorIndex,
+    FeedDiff,
+    build_feed,
+    build_index,
+    diff_feed,
+    index_add,
+    index_remove,
+    update_group,
+)
 from pipeline.feed.window import advance_watermark, expired
 from schemas import Event, FeedItem
 
@@ -98,7 +107,9 @@ class FeedSink:
         if event.id in group.events:
             # Event ids derive from the article id, which derives from the content: the same id is a
             # replay (re-published article, re-delivered record) even when its Kafka publish time differs.
-            return SinkResult(duplicate=True)
+            # A replay after a crash may follow a half-written update, so the event's items are checked.
+            repair = self._repair(event_type, group, event)
+            return SinkResult(upserts=repair.upserts, tombstones=repair.tombstones, duplicate=not repair)
         group.watermark = advance_watermark(group.watermark, [event])
         assert group.watermark is not None
         if expired(event, group.watermark, self.horizon):
@@ -136,6 +147,32 @@ class FeedSink:
         tombstones = tuple(sorted(set(change.diff.tombstones) | {item.id for item in expired_items}))
         upserts = tuple(item for item in change.diff.upserts if item.id in group.items)
         return SinkResult(upserts=upserts, tombstones=tombstones, merged=merged, expired=len(expired_items))
+
+    def _repair(self, event_type: str, group: GroupCache, event: Event) -> FeedDiff:
+        """Rewrite the items of an event's cluster neighbourhood where the tables disagree with it.
+
+        A worker killed in the middle of ``apply`` leaves some of its table writes in Kafka and not
+        others; the record is then delivered again.  Recomputing the neighbourhood (a deterministic
+        function of its events) and comparing with every stored item that holds one of its events
+        finds what is missing or stale, including items the group no longer lists.  Consistent
+        tables give an empty diff: a plain replay writes nothing.
+        """
+        neighbourhood = update_group(group.events, removals=[event.id], index=group.index).neighbourhood
+        expected = build_feed(group.events[i] for i in neighbourhood if i in group.events)
+        stored: dict[str, FeedItem] = {}
+        for item in self.items_table.values():  # keys come back as bytes from RocksDB: use the ids
+            if item.type.value == event_type and not neighbourhood.isdisjoint(item.event_ids):
+                stored[item.id] = item
+        diff = diff_feed(stored, expected)
+        for item in diff.upserts:
+            group.items[item.id] = item
+            self.items_table[item.id] = item
+        for item_id in diff.tombstones:
+            group.items.pop(item_id, None)
+            self.items_table.pop(item_id, None)
+        if diff:
+            self._save_group(event_type, group)
+        return diff
 
     def _save_group(self, event_type: str, group: GroupCache) -> None:
         self.groups_table[event_type] = {

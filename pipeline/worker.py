@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 
 import faust
 
-from pipeline.app import Pipeline, build_pipeline
+from pipeline.app import Pipeline, build_pipeline, worker_state_dir
 from pipeline.config import Settings
 from pipeline.metrics import Metrics
 from pipeline.topics import create_topics
+
+CLEAN_SHUTDOWN_MARKER = "clean-shutdown"
 
 
 def prepare_worker(settings: Settings) -> Pipeline:
     """Create missing topics (checking partition counts) and build the pipeline."""
     create_topics(settings)
     initialise_group_offsets(settings)
+    discard_state_after_crash(worker_state_dir(settings))
     return build_pipeline(settings, Metrics.create("worker", topic_prefix=settings.topic_prefix))
+
+
+def discard_state_after_crash(state_dir: Path) -> bool:
+    """Delete local table state unless the last run stopped cleanly; True when it was deleted.
+
+    The tables write RocksDB at once and their changelogs (the feed topic among them) through the
+    producer.  A killed worker can leave RocksDB ahead of what reached Kafka, and Faust would trust
+    it; rebuilding from the changelogs makes the state exactly what consumers of the feed saw.
+    """
+    marker = state_dir / CLEAN_SHUTDOWN_MARKER
+    if marker.exists():
+        marker.unlink()
+        return False
+    if state_dir.exists() and any(state_dir.iterdir()):
+        logging.getLogger(__name__).warning(
+            "last worker did not stop cleanly: rebuilding tables from changelogs"
+        )
+        shutil.rmtree(state_dir)
+        return True
+    return False
 
 
 def initialise_group_offsets(settings: Settings) -> None:
@@ -63,5 +88,9 @@ def run_worker(settings: Settings) -> None:
     worker = faust.Worker(pipeline.app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
     try:
         worker.execute_from_commandline()
+    except SystemExit as stop:
+        if not stop.code:  # Faust stopped, committed and flushed: the local state matches Kafka
+            (worker_state_dir(settings) / CLEAN_SHUTDOWN_MARKER).touch()
+        raise
     finally:
         pipeline.extractor.close()

@@ -402,6 +402,100 @@ def event_ids(settings: Settings) -> set[str]:
     return {json.loads(value)["id"] for _, value in read_raw(settings, "events") if value is not None}
 
 
+def article_positions(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Article id -> (partition, offset) of its first record on the articles topic."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id="reliability-positions",
+        group_id=None,
+        enable_auto_commit=False,
+        **settings.kafka_python_security(),
+    )
+    try:
+        topic = settings.topic("articles")
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        positions: dict[str, tuple[int, int]] = {}
+        deadline = time.monotonic() + 60
+        while any(consumer.position(tp) < ends[tp] for tp in partitions) and time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=500).values():
+                for r in records:
+                    if r.key is not None:
+                        positions.setdefault(r.key.decode(errors="replace"), (r.partition, r.offset))
+        return positions
+    finally:
+        consumer.close()
+
+
+def reread_article_ids(settings: Settings, logical: str) -> set[str]:
+    """Article ids on a topic read again in small fetches: tells a reader fault from a real loss."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id="reliability-reread",
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=64 * 1024,
+        **settings.kafka_python_security(),
+    )
+    try:
+        topic = settings.topic(logical)
+        ids: set[str] = set()
+        for partition in sorted(consumer.partitions_for_topic(topic) or ()):
+            tp = TopicPartition(topic, partition)
+            consumer.assign([tp])
+            consumer.seek_to_beginning(tp)
+            end = consumer.end_offsets([tp])[tp]
+            deadline = time.monotonic() + 60
+            while consumer.position(tp) < end and time.monotonic() < deadline:
+                for records in consumer.poll(timeout_ms=500).values():
+                    ids.update(r.key.decode(errors="replace") for r in records if r.key is not None)
+        return ids
+    finally:
+        consumer.close()
+
+
+def missing_positions(settings: Settings, missing: Iterable[str]) -> dict[int, str]:
+    """Partition -> offset ranges of the given article ids: says whether a loss is one contiguous run."""
+    positions = article_positions(settings)
+    by_partition: dict[int, list[int]] = defaultdict(list)
+    for article_id in missing:
+        partition, offset = positions.get(article_id, (-1, -1))
+        by_partition[partition].append(offset)
+    ranges: dict[int, str] = {}
+    for partition, offsets in sorted(by_partition.items()):
+        offsets.sort()
+        runs: list[str] = []
+        start = previous = offsets[0]
+        for offset in [*offsets[1:], None]:
+            if offset is not None and offset == previous + 1:
+                previous = offset
+                continue
+            runs.append(f"{start}-{previous}" if previous != start else str(start))
+            if offset is not None:
+                start = previous = offset
+        ranges[partition] = ",".join(runs)
+    return ranges
+
+
+def committed_offsets(settings: Settings, logical: str) -> dict[int, int | None]:
+    """The worker group's committed offset per partition of a topic."""
+    security = settings.kafka_python_security()
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, client_id="reliability-offsets", **security
+    )
+    try:
+        if hasattr(admin, "list_consumer_group_offsets"):  # kafka-python 2
+            committed = admin.list_consumer_group_offsets(settings.app_id)
+        else:  # kafka-python 3
+            committed = admin.list_group_offsets({settings.app_id: None})[settings.app_id]
+        topic = settings.topic(logical)
+        return {tp.partition: meta.offset for tp, meta in sorted(committed.items()) if tp.topic == topic}
+    finally:
+        admin.close()
+
+
 def assert_all_processed(settings: Settings, published: Iterable[str]) -> dict[str, Any]:
     """Every published article has extraction records downstream or a worker dead letter."""
     wanted = set(published)
@@ -409,7 +503,12 @@ def assert_all_processed(settings: Settings, published: Iterable[str]) -> dict[s
     with_records = seen["entities"] | seen["quotes"] | seen["events"]
     letters = {d["article_id"] for d in dead_letters(settings) if d["stage"] == "worker" and d["article_id"]}
     missing = wanted - with_records - letters
-    assert not missing, f"{len(missing)} of {len(wanted)} articles have no output: {sorted(missing)[:5]}"
+    assert not missing, (
+        f"{len(missing)} of {len(wanted)} articles have no output: {sorted(missing)[:5]}; "
+        f"where they sit on the articles topic: {missing_positions(settings, missing)}; "
+        f"found by a second read of events: {len(missing & reread_article_ids(settings, 'events'))}; "
+        f"group offsets: {committed_offsets(settings, 'articles')}"
+    )
     return {
         "articles": len(wanted),
         "with_entities": len(wanted & seen["entities"]),
