@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -68,7 +69,7 @@ class LosslessConsumer(faust_aiokafka.Consumer):
         self._delivered: dict[TP, int] = {}
         self._expected: dict[TP, int] = {}
         self._rewound_to: dict[TP, int] = {}
-        self.rewinds = 0
+        self.rewinds: Counter[str] = Counter()  # topic -> seeks back; read by the metrics task
 
     # -- positions: every seek restarts the bookkeeping of a partition ---------------------------
 
@@ -153,7 +154,7 @@ class LosslessConsumer(faust_aiokafka.Consumer):
                                 offset - 1,
                                 tp,
                             )
-                            self.rewinds += 1
+                            self.rewinds[tp.topic] += 1
                             rewound.add(tp)
                             self._rewound_to[tp] = step.rewind_to
                             await self.seek_wait({tp: step.rewind_to})

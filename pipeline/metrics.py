@@ -220,6 +220,13 @@ class Metrics:
             namespace=ns,
             registry=reg,
         )
+        self._consumer_rewinds = Counter(
+            "consumer_rewinds",
+            "Seeks back over records the consumer fetched but never delivered (they are read again).",
+            ["topic"],
+            namespace=ns,
+            registry=reg,
+        )
         self._model_load = Gauge(
             "model_load_seconds",
             "Wall time the spaCy model took to load at start-up.",
@@ -349,6 +356,10 @@ class Metrics:
         """Drop a revoked partition's lag so two workers never report the same partition after a rebalance."""
         with suppress(KeyError):
             self._consumer_lag.remove(self._topic_label(topic), self._partition_label(partition))
+
+    def consumer_rewound(self, topic: str, n: int = 1) -> None:
+        """Records of ``topic`` Faust dropped and the consumer went back for (``n`` seeks)."""
+        self._consumer_rewinds.labels(topic=self._topic_label(topic)).inc(n)
 
     def set_model_load_seconds(self, seconds: float) -> None:
         self._model_load.set(seconds)

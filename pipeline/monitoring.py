@@ -102,9 +102,14 @@ def register(pipeline: Pipeline) -> None:
     async def measure_lag() -> None:
         sampler = LagSampler(settings)
         loop = asyncio.get_running_loop()
+        counted: dict[str, int] = {}
         try:
             while True:
                 await asyncio.sleep(LAG_INTERVAL_S)
+                for topic, total in getattr(app.consumer, "rewinds", {}).items():
+                    if total > counted.get(topic, 0):
+                        metrics.consumer_rewound(topic, total - counted.get(topic, 0))
+                        counted[topic] = total
                 try:
                     lags = await loop.run_in_executor(None, sampler.sample)
                 except Exception as error:

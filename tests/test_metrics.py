@@ -61,6 +61,7 @@ def exercised() -> Metrics:
     m.observe_end_to_end(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2))
     m.set_consumer_lag("articles", 0, 12)
     m.set_model_load_seconds(1.5)
+    m.consumer_rewound("articles", 2)
     return m
 
 
@@ -98,6 +99,7 @@ def test_counts_move() -> None:
     assert value(m, "diplofeed_end_to_end_latency_seconds_count") == 1
     assert value(m, "diplofeed_consumer_lag_messages", topic="articles", partition="0") == 12
     assert value(m, "diplofeed_model_load_seconds") == 1.5
+    assert value(m, "diplofeed_consumer_rewinds_total", topic="articles") == 2
     labels = _build_labels(m)
     assert value(m, "diplofeed_build_info", **labels) == 1
 
