@@ -149,10 +149,10 @@ class LosslessConsumer(faust_aiokafka.Consumer):
                         if step.action == "rewind":
                             assert step.rewind_to is not None
                             log.warning(
-                                "offsets %s..%s of %s were fetched but never delivered: reading them again",
-                                step.rewind_to,
-                                offset - 1,
+                                "%s: expected offset %s, got %s; reading again from the expected one",
                                 tp,
+                                step.rewind_to,
+                                offset,
                             )
                             self.rewinds[tp.topic] += 1
                             rewound.add(tp)

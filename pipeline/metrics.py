@@ -222,7 +222,7 @@ class Metrics:
         )
         self._consumer_rewinds = Counter(
             "consumer_rewinds",
-            "Seeks back over records the consumer fetched but never delivered (they are read again).",
+            "Seeks back after an offset jump on an acked topic: the skipped records are read again.",
             ["topic"],
             namespace=ns,
             registry=reg,
