@@ -70,6 +70,8 @@ class LosslessConsumer(faust_aiokafka.Consumer):
         self._expected: dict[TP, int] = {}
         self._rewound_to: dict[TP, int] = {}
         self.rewinds: Counter[str] = Counter()  # topic -> seeks back; read by the metrics task
+        self._epoch: Counter[TP] = Counter()  # bumped by every seek: a delivery that spans one is stale
+        self._resume_after_seek: set[TP] = set()
 
     # -- positions: every seek restarts the bookkeeping of a partition ---------------------------
 
@@ -77,11 +79,26 @@ class LosslessConsumer(faust_aiokafka.Consumer):
         for tp in tps:
             self._delivered.pop(tp, None)
             self._expected.pop(tp, None)
+            self._epoch[tp] += 1
+
+    def resume_partitions(self, tps: Any) -> None:
+        """Stream partitions start fetching only once they were sought to the committed offsets.
+
+        Faust resumes them first and seeks after (faust-streaming #216): records fetched in between
+        reach the agents from wherever the fetcher stood, the seek then moves the position under
+        them, and that is where Faust loses track of what it delivered.
+        """
+        tps = set(tps)
+        streams = {tp for tp in tps if not self._is_changelog_tp(tp)}
+        self._resume_after_seek |= streams
+        super().resume_partitions(tps - streams)
 
     async def perform_seek(self) -> None:
         await super().perform_seek()
-        self._forget(list(self._delivered) + list(self._expected))
+        self._forget(set(self._delivered) | set(self._expected) | set(self._read_offset))
         self._expected.update({tp: offset for tp, offset in self._read_offset.items() if offset is not None})
+        resumed, self._resume_after_seek = self._resume_after_seek, set()
+        super().resume_partitions(resumed & self.assignment())
 
     async def seek(self, partition: TP, offset: int) -> None:
         await super().seek(partition, offset)
@@ -96,6 +113,7 @@ class LosslessConsumer(faust_aiokafka.Consumer):
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self._forget(revoked)
+        self._resume_after_seek -= revoked
         for tp in revoked:
             self._rewound_to.pop(tp, None)
         await super().on_partitions_revoked(revoked)
@@ -169,10 +187,20 @@ class LosslessConsumer(faust_aiokafka.Consumer):
                     if commit_every is not None and self._n_acked >= commit_every:
                         self._n_acked = 0
                         await self.commit()
-                    await self.wait_first(callback(message), self.suspend_flow.wait())
+                    handed_over = False
+
+                    async def deliver(record: Any = message) -> None:
+                        nonlocal handed_over
+                        await callback(record)
+                        handed_over = True
+
+                    epoch = self._epoch[tp]
+                    await self.wait_first(deliver(), self.suspend_flow.wait())
                     set_read_offset(tp, offset)
-                    self._delivered[tp] = offset
-                    self._rewound_to.pop(tp, None)
+                    # Only a record the streams really got, with no seek in between, counts as delivered.
+                    if handed_over and epoch == self._epoch[tp]:
+                        self._delivered[tp] = offset
+                        self._rewound_to.pop(tp, None)
                 self.diag.unset_flag(CONSUMER_FETCHING)
         except self.consumer_stopped_errors:
             if self.transport.app.should_stop:
