@@ -16,7 +16,8 @@ Faust's gap.  It also never commits past an offset that was not acked: Faust's c
 of exactly one offset at the head of the acked list through.
 
 The decision is the pure function :func:`next_step`; the drain loop is Faust's own
-(``faust.transport.consumer.Consumer._drain_messages``, faust-streaming 0.15) with that call added.
+(``faust.transport.consumer.Consumer._drain_messages``, faust-streaming 0.15) with that call added,
+which is why pyproject pins faust-streaming to 0.15.x: re-check this file before moving the pin.
 """
 
 from __future__ import annotations
