@@ -214,6 +214,13 @@ def read_raw(
         consumer.close()
 
 
+def _group_offsets(admin: KafkaAdminClient, group: str) -> dict[Any, Any]:
+    """A group's committed offsets by TopicPartition (kafka-python 2 and 3 name the call differently)."""
+    if hasattr(admin, "list_consumer_group_offsets"):  # kafka-python 2
+        return dict(admin.list_consumer_group_offsets(group))
+    return dict(admin.list_group_offsets({group: None})[group])  # kafka-python 3
+
+
 def group_lag(settings: Settings, logical_topics: Iterable[str]) -> dict[str, int]:
     """Messages between the worker group's committed offsets and the log ends, per topic."""
     security = settings.kafka_python_security()
@@ -224,10 +231,7 @@ def group_lag(settings: Settings, logical_topics: Iterable[str]) -> dict[str, in
         bootstrap_servers=settings.bootstrap_servers, client_id="reliability-lag", **security
     )
     try:
-        if hasattr(admin, "list_consumer_group_offsets"):  # kafka-python 2
-            committed = admin.list_consumer_group_offsets(settings.app_id)
-        else:  # kafka-python 3
-            committed = admin.list_group_offsets({settings.app_id: None})[settings.app_id]
+        committed = _group_offsets(admin, settings.app_id)
         lags: dict[str, int] = {}
         for logical in logical_topics:
             topic = settings.topic(logical)
@@ -486,10 +490,7 @@ def committed_offsets(settings: Settings, logical: str) -> dict[int, int | None]
         bootstrap_servers=settings.bootstrap_servers, client_id="reliability-offsets", **security
     )
     try:
-        if hasattr(admin, "list_consumer_group_offsets"):  # kafka-python 2
-            committed = admin.list_consumer_group_offsets(settings.app_id)
-        else:  # kafka-python 3
-            committed = admin.list_group_offsets({settings.app_id: None})[settings.app_id]
+        committed = _group_offsets(admin, settings.app_id)
         topic = settings.topic(logical)
         return {tp.partition: meta.offset for tp, meta in sorted(committed.items()) if tp.topic == topic}
     finally:
