@@ -46,6 +46,18 @@ class BrokerStatus:
         return f"Kafka not running (data dir {self.data_dir})"
 
 
+def new_cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes, URL-safe base64, never starting with "-".
+
+    An id like "-Xc3..." was read by kafka-storage's argument parser as an option (1 format in 64
+    failed with "--cluster-id: expected one argument"); Kafka's own Uuid.randomUuid skips those too.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 class LocalBroker:
     """Start, stop and inspect the local Kafka broker described by the settings."""
 
@@ -216,7 +228,7 @@ class LocalBroker:
         )
 
     def _format(self, classpath: str) -> None:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         result = subprocess.run(
             [
                 "java",
@@ -225,8 +237,7 @@ class LocalBroker:
                 f"-Dlog4j.configuration=file:{self.home / 'log4j.properties'}",
                 "kafka.tools.StorageTool",
                 "format",
-                "-t",
-                cluster_id,
+                f"--cluster-id={cluster_id}",
                 "-c",
                 str(self.config_file),
                 "--ignore-formatted",
