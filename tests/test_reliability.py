@@ -598,13 +598,10 @@ def _env_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -
     return Settings()
 
 
-def _mutual_tls(client_context: ssl.SSLContext, files: dict[str, Path]) -> str:
-    """Handshake with a local TLS server that demands a client certificate; the client's CN."""
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(files["ca.pem"]))
-    server_context.load_cert_chain(str(files["server.pem"]), str(files["server.key"]))
-    server_context.verify_mode = ssl.CERT_REQUIRED
+def _tls_round_trip(server_context: ssl.SSLContext, client_context: ssl.SSLContext) -> dict[str, Any] | None:
+    """One real TLS handshake and "ok" exchange on localhost; the certificate the client presented."""
 
-    async def handshake() -> str:
+    async def handshake() -> dict[str, Any] | None:
         seen: dict[str, Any] = {}
 
         async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -625,9 +622,19 @@ def _mutual_tls(client_context: ssl.SSLContext, files: dict[str, Path]) -> str:
         finally:
             server.close()
             await server.wait_closed()
-        return dict(pair for rdn in seen["cert"]["subject"] for pair in rdn)["commonName"]
+        return seen.get("cert")
 
     return asyncio.run(handshake())
+
+
+def _mutual_tls(client_context: ssl.SSLContext, files: dict[str, Path]) -> str:
+    """Handshake with a local TLS server that demands a client certificate; the client's CN."""
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(files["ca.pem"]))
+    server_context.load_cert_chain(str(files["server.pem"]), str(files["server.key"]))
+    server_context.verify_mode = ssl.CERT_REQUIRED
+    cert = _tls_round_trip(server_context, client_context)
+    assert cert is not None
+    return dict(pair for rdn in cert["subject"] for pair in rdn)["commonName"]
 
 
 def test_plaintext_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -723,28 +730,8 @@ def _server_only_tls(client_context: ssl.SSLContext, files: dict[str, Path]) -> 
     """Handshake with a local TLS server (no client certificate asked)."""
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(str(files["server.pem"]), str(files["server.key"]))
-
-    async def handshake() -> bool:
-        async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            writer.write(b"ok")
-            await writer.drain()
-            writer.close()
-
-        server = await asyncio.start_server(on_client, "127.0.0.1", 0, ssl=server_context)
-        port = server.sockets[0].getsockname()[1]
-        try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection("127.0.0.1", port, ssl=client_context, server_hostname="localhost"),
-                10,
-            )
-            ok = await reader.read(2) == b"ok"
-            writer.close()
-            return ok
-        finally:
-            server.close()
-            await server.wait_closed()
-
-    return asyncio.run(handshake())
+    _tls_round_trip(server_context, client_context)  # raises unless the handshake and exchange worked
+    return True
 
 
 def test_ssl_with_client_certificates(
