@@ -11,16 +11,23 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from pipeline.sink import FeedSink
+from pipeline.feed.sink import FeedSink
 
 if TYPE_CHECKING:
-    from pipeline.app import Pipeline
+    import datetime as dt
+
+    import faust
+
+    from pipeline.feed.tables import FeedTables
+    from pipeline.metrics import Metrics
+    from pipeline.topology import FaustTopics
 
 
-def register(pipeline: Pipeline) -> None:
+def register(
+    app: faust.App, topics: FaustTopics, tables: FeedTables, metrics: Metrics, horizon: dt.timedelta
+) -> None:
     """Attach the feed agent and its rebalance hook to the app."""
-    app, topics, tables, metrics = pipeline.app, pipeline.topics, pipeline.tables, pipeline.metrics
-    sink = FeedSink(tables.events, tables.groups, tables.items, pipeline.horizon)
+    sink = FeedSink(tables.events, tables.groups, tables.items, horizon)
 
     @app.agent(topics.events, name="feed", concurrency=1)
     async def feed(stream: Any) -> None:

@@ -17,40 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import faust
 
-from pipeline.codec import ContractCodec
 from pipeline.config import Settings
 from pipeline.consumer import LosslessTransport
-from pipeline.extractor import BatchExtractor
-from pipeline.feed_view import FeedView
+from pipeline.extraction.batch import BatchExtractor
+from pipeline.feed.tables import FeedTables, make_tables
 from pipeline.metrics import Metrics
-from pipeline.topics import ARTICLES, DEAD_LETTERS, ENTITIES, EVENTS, FEED, FEED_EVENTS, QUOTES
-from schemas import DeadLetter, Entity, Event, FeedItem, Quote
-
-
-@dataclass(frozen=True)
-class Topics:
-    """The Faust topic objects, each bound to its contract codec."""
-
-    articles: faust.TopicT
-    entities: faust.TopicT
-    quotes: faust.TopicT
-    events: faust.TopicT
-    feed_events: faust.TopicT
-    feed: faust.TopicT
-    dead_letters: faust.TopicT
-
-
-@dataclass(frozen=True)
-class FeedTables:
-    """Durable feed state (RocksDB + changelog)."""
-
-    events: faust.TableT  # event id -> Event, the events in the window
-    groups: faust.TableT  # event type -> {"events": [...], "items": [...], "watermark": iso}
-    items: faust.TableT  # item id -> FeedItem; its changelog IS the compacted diplomatic-feed topic
+from pipeline.serving.feed_view import FeedView
+from pipeline.topology import FaustTopics, faust_topics
 
 
 @dataclass
@@ -60,7 +36,7 @@ class Pipeline:
     settings: Settings
     metrics: Metrics
     app: faust.App
-    topics: Topics
+    topics: FaustTopics
     tables: FeedTables
     extractor: BatchExtractor
     feed_view: FeedView
@@ -118,68 +94,18 @@ def worker_state_dir(settings: Settings) -> Path:
     return settings.worker_state_dir / f"{settings.app_id}-{settings.web_port}"
 
 
-def make_topics(app: faust.App, settings: Settings) -> Topics:
-    def topic(name: str, codec: Any, partitions: int, acks: bool = True) -> faust.TopicT:
-        return app.topic(
-            settings.topic(name),
-            key_serializer="raw",
-            value_serializer=codec,
-            partitions=partitions,
-            allow_empty=True,
-            acks=acks,
-        )
-
-    parts = settings.partitions
-    return Topics(
-        articles=topic(
-            ARTICLES, "raw", settings.articles_partitions
-        ),  # decoded by the agent: bad input is data
-        entities=topic(ENTITIES, ContractCodec(Entity), parts),
-        quotes=topic(QUOTES, ContractCodec(Quote), parts),
-        events=topic(EVENTS, ContractCodec(Event), parts),
-        feed_events=topic(FEED_EVENTS, ContractCodec(Event), parts),
-        feed=topic(FEED, ContractCodec(FeedItem), parts, acks=False),  # the items table's changelog
-        dead_letters=topic(DEAD_LETTERS, ContractCodec(DeadLetter), 1),
-    )
-
-
-def make_tables(app: faust.App, settings: Settings, topics: Topics) -> FeedTables:
-    parts = settings.partitions
-
-    def table(name: str, codec: Any, changelog: faust.TopicT | None = None) -> faust.TableT:
-        # Collection derives codecs from key/value *types* and builds its changelog topic from them at
-        # construction; recovery decodes through that topic.  Give every table an explicit changelog
-        # topic with raw string keys and the contract codec, and the same codecs on the table itself.
-        changelog = changelog or app.topic(
-            f"{settings.app_id}-{name}-changelog",
-            key_serializer="raw",
-            value_serializer=codec,
-            partitions=parts,
-            compacting=True,
-            deleting=False,
-            acks=False,
-            internal=True,
-            allow_empty=True,
-        )
-        created = app.Table(name, partitions=parts, changelog_topic=changelog)
-        created.key_serializer = "raw"
-        created.value_serializer = codec
-        return created
-
-    return FeedTables(
-        events=table("feed-window-events", ContractCodec(Event)),
-        groups=table("feed-groups", "json"),
-        items=table("feed-items", ContractCodec(FeedItem), topics.feed),
-    )
-
-
 def build_pipeline(settings: Settings, metrics: Metrics) -> Pipeline:
-    """Build the app and register every component, in data-flow order."""
+    """Build the app and register every component, in data-flow order.
+
+    Each ``register`` gets the topology's topic objects and exactly what it uses, never the whole
+    ``Pipeline``: agents and routes import nothing from this module, so there is no import cycle.
+    """
     from agents import extract, feed
-    from pipeline import monitoring, web
+    from pipeline import monitoring
+    from pipeline.serving import web
 
     app = make_app(settings)
-    topics = make_topics(app, settings)
+    topics = faust_topics(app, settings)
     pipeline = Pipeline(
         settings=settings,
         metrics=metrics,
@@ -189,8 +115,8 @@ def build_pipeline(settings: Settings, metrics: Metrics) -> Pipeline:
         extractor=BatchExtractor(settings.spacy_model, settings.batch_size),
         feed_view=FeedView(),
     )
-    extract.register(pipeline)
-    feed.register(pipeline)
-    web.register(pipeline)
-    monitoring.register(pipeline)
+    extract.register(app, topics, pipeline.extractor, metrics, settings)
+    feed.register(app, topics, pipeline.tables, metrics, pipeline.horizon)
+    web.register(app, pipeline.feed_view, metrics, pipeline.horizon)
+    monitoring.register(app, settings, metrics, pipeline.extractor, pipeline.feed_view)
     return pipeline

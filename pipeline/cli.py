@@ -12,7 +12,7 @@ from pipeline.config import Settings, load_settings
 
 
 def cmd_broker(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.broker import BrokerError, LocalBroker
+    from pipeline.tools.broker import BrokerError, LocalBroker
 
     broker = LocalBroker(settings)
     try:
@@ -34,7 +34,7 @@ def cmd_broker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.topics import create_topics, topic_specs
+    from pipeline.topology import create_topics, topic_specs
 
     created = create_topics(settings)
     for spec in topic_specs(settings):
@@ -46,7 +46,7 @@ def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
     from pipeline.ingest.publisher import ArticlePublisher
     from pipeline.ingest.sources import iter_inputs
-    from pipeline.topics import create_topics
+    from pipeline.topology import create_topics
 
     create_topics(settings)
     publisher = ArticlePublisher(settings)
@@ -68,7 +68,7 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
     from pipeline.ingest.publisher import ArticlePublisher
     from pipeline.ingest.watch import FolderWatcher, WatchState
     from pipeline.metrics import Metrics, start_http_server
-    from pipeline.topics import create_topics
+    from pipeline.topology import create_topics
 
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -108,7 +108,7 @@ def _publisher_metrics(metrics: object):  # type: ignore[no-untyped-def]
 
 
 def cmd_tail(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.tail import tail
+    from pipeline.tools.tail import tail
 
     topic = args.topic if args.raw_name else settings.topic(args.topic)
     tail(
@@ -130,7 +130,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_extract(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.offline import extract_paths, write_feed
+    from pipeline.tools.offline import extract_paths, write_feed
 
     lines = extract_paths(args.paths, settings)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
@@ -146,7 +146,7 @@ def cmd_extract(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.offline import evaluate_folder
+    from pipeline.tools.offline import evaluate_folder
 
     report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
     print(report_text)
@@ -156,13 +156,13 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.demo import run_demo
+    from pipeline.tools.demo import run_demo
 
     return run_demo(settings, once=args.once, inbox=Path(args.inbox), timeout_s=args.timeout)
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.bench import run_bench
+    from pipeline.tools.bench import run_bench
 
     return run_bench(settings, articles=args.articles, json_path=args.json, smoke=args.smoke)
 

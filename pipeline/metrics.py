@@ -31,7 +31,8 @@ from prometheus_client import (
 )
 from prometheus_client import start_http_server as _start_http_server
 
-from pipeline.topics import ARTICLES, DEAD_LETTERS, ENTITIES, EVENTS, FEED, FEED_EVENTS, QUOTES
+from pipeline.errors import ErrorCode
+from pipeline.topology import TOPIC_NAMES
 from schemas.records import EntityType, PloverType
 
 NAMESPACE = "diplofeed"
@@ -41,31 +42,12 @@ OTHER = "other"
 STAGES: tuple[str, ...] = ("parse", "extract", "publish", "feed")
 #: Where a dead letter was written (``DeadLetter.stage``).
 DEAD_LETTER_STAGES: tuple[str, ...] = ("publish", "worker")
-#: Stable machine codes of ``DeadLetter.error`` and of publisher rejections.  Add a code here when the
-#: code base gains one; until then it is counted as "other" rather than becoming a new series.
-ERROR_CODES: tuple[str, ...] = (
-    # publisher (pipeline.ingest: Rejection.error)
-    "binary",
-    "not_utf8",
-    "invalid_json",
-    "not_an_object",
-    "invalid_field",
-    "missing_body",
-    "empty_body",
-    "body_too_large",
-    "input_too_large",
-    # worker
-    "invalid_record",
-    "unsupported_schema_version",
-    "parse_error",
-    "extraction_error",
-    "publish_error",
-    "timeout",
-)
+#: Stable machine codes of ``DeadLetter.error`` and of publisher rejections (pipeline.errors).
+ERROR_CODES: tuple[str, ...] = tuple(code.value for code in ErrorCode)
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in PloverType)
 ENTITY_TYPES: tuple[str, ...] = tuple(get_args(EntityType))
 #: Logical topic names (without ``DIPLOFEED_TOPIC_PREFIX``).
-TOPICS: tuple[str, ...] = (ARTICLES, ENTITIES, QUOTES, EVENTS, FEED_EVENTS, FEED, DEAD_LETTERS)
+TOPICS: tuple[str, ...] = TOPIC_NAMES
 #: Partitions above this are labelled "other": lag per partition is only useful for small counts.
 MAX_PARTITION = 255
 

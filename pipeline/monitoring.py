@@ -7,11 +7,15 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
-from pipeline.feed_view import follow_feed_topic
-from pipeline.topics import ARTICLES, EVENTS, FEED, FEED_EVENTS
+from pipeline.serving.feed_view import follow_feed_topic
+from pipeline.topology import FEED, lagged_topics
 
 if TYPE_CHECKING:
-    from pipeline.app import Pipeline
+    import faust
+
+    from pipeline.extraction.batch import BatchExtractor
+    from pipeline.metrics import Metrics
+    from pipeline.serving.feed_view import FeedView
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_S = 5.0
@@ -26,7 +30,7 @@ class LagSampler:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.watched = frozenset(settings.topic(name) for name in (ARTICLES, EVENTS, FEED_EVENTS))
+        self.watched = frozenset(lagged_topics(settings))
         self._clients: tuple[Any, Any] | None = None
         self.connections_opened = 0
 
@@ -79,22 +83,23 @@ class LagSampler:
             admin.close()
 
 
-def register(pipeline: Pipeline) -> None:
+def register(
+    app: faust.App, settings: Settings, metrics: Metrics, extractor: BatchExtractor, view: FeedView
+) -> None:
     """Attach the worker's background tasks."""
-    app, metrics, settings = pipeline.app, pipeline.metrics, pipeline.settings
 
     @app.task
     async def warm_model() -> None:
-        seconds = await pipeline.extractor.aload()
+        seconds = await extractor.aload()
         metrics.set_model_load_seconds(seconds)
         log.info("spaCy model %s loaded in %.2fs", settings.spacy_model, seconds)
 
     @app.task
     async def feed_view() -> None:
         await follow_feed_topic(
-            pipeline.feed_view,
+            view,
             settings.bootstrap_servers,
-            settings.topic(FEED),
+            FEED.wire_name(settings),
             settings.aiokafka_security(),
         )
 

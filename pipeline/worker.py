@@ -11,7 +11,7 @@ import faust
 from pipeline.app import Pipeline, build_pipeline, worker_state_dir
 from pipeline.config import Settings
 from pipeline.metrics import Metrics
-from pipeline.topics import create_topics
+from pipeline.topology import create_topics, lagged_topics
 
 CLEAN_SHUTDOWN_MARKER = "clean-shutdown"
 
@@ -55,8 +55,6 @@ def initialise_group_offsets(settings: Settings) -> None:
     from kafka import KafkaConsumer, TopicPartition
     from kafka.structs import OffsetAndMetadata
 
-    from pipeline.topics import ARTICLES, EVENTS, FEED_EVENTS
-
     consumer = KafkaConsumer(
         bootstrap_servers=settings.bootstrap_servers,
         group_id=settings.app_id,
@@ -67,7 +65,7 @@ def initialise_group_offsets(settings: Settings) -> None:
     try:
         partitions = [
             TopicPartition(topic, partition)
-            for topic in (settings.topic(name) for name in (ARTICLES, EVENTS, FEED_EVENTS))
+            for topic in lagged_topics(settings)
             for partition in sorted(consumer.partitions_for_topic(topic) or ())
         ]
         missing = [tp for tp in partitions if consumer.committed(tp) is None]

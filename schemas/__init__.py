@@ -3,7 +3,6 @@
 from schemas.records import (
     MAX_BODY_CHARS,
     SCHEMA_VERSION,
-    TOPIC_MODELS,
     Article,
     ArticleRef,
     Contract,
@@ -23,7 +22,6 @@ from schemas.records import (
 __all__ = [
     "MAX_BODY_CHARS",
     "SCHEMA_VERSION",
-    "TOPIC_MODELS",
     "Article",
     "ArticleRef",
     "Contract",

@@ -229,20 +229,9 @@ class DeadLetter(Contract):
     at: AwareDatetime
 
 
-#: Topic contract per logical topic name (see pipeline.topics for the wire names).
-TOPIC_MODELS: dict[str, type[Contract]] = {
-    "articles": Article,
-    "entities": Entity,
-    "quotes": Quote,
-    "events": Event,
-    "feed": FeedItem,
-    "dead-letters": DeadLetter,
-}
-
 __all__ = [
     "MAX_BODY_CHARS",
     "SCHEMA_VERSION",
-    "TOPIC_MODELS",
     "Article",
     "ArticleRef",
     "Contract",

@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.feed.render import page_security_policy, render_json_feed, render_page
+from pipeline.serving.render import page_security_policy, render_json_feed, render_page
 from schemas.records import FeedItem
 
 #: What running Chromium as root in a container needs, and nothing that talks to the network.
@@ -120,7 +120,7 @@ def screenshot(binary: str, url: str, path: Path, width: int, height: int) -> Pa
 
 @dataclass
 class FeedServer:
-    """``/live`` and ``/feed`` on 127.0.0.1, served as ``pipeline.web`` serves them."""
+    """``/live`` and ``/feed`` on 127.0.0.1, served as ``pipeline.serving.web`` serves them."""
 
     items: list[FeedItem] = field(default_factory=list)
     port: int = 0

@@ -36,7 +36,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external
         return
-    from pipeline.broker import LocalBroker
+    from pipeline.tools.broker import LocalBroker
 
     data_dir = tmp_path_factory.mktemp("kafka")
     settings = Settings(

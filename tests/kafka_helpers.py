@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.tail import iter_topic
+from pipeline.tools.tail import iter_topic
 
 
 def read_topic(

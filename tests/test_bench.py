@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import (
+from pipeline.config import Settings
+from pipeline.tools.bench import (
     Corpus,
     CorpusText,
     feed_latencies,
@@ -22,7 +23,6 @@ from pipeline.bench import (
     percentile,
     run_bench,
 )
-from pipeline.config import Settings
 
 REQUIRED = (
     "articles",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from pipeline.broker import new_cluster_id
+from pipeline.tools.broker import new_cluster_id
 
 
 def test_cluster_ids_are_16_bytes_url_safe_and_never_start_with_a_dash() -> None:

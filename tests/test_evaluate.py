@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.evaluate import format_report, names_match, normalize_name, quote_overlap, score
+from pipeline.tools.evaluate import format_report, names_match, normalize_name, quote_overlap, score
 
 
 def gold_doc(**article: Any) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.evaluate import Report, extraction_to_json, format_report, score
 from pipeline.extraction import extract_articles, load_nlp
 from pipeline.ingest.articles import article_from_text
+from pipeline.tools.evaluate import Report, extraction_to_json, format_report, score
 from schemas.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.evaluate import Report, extraction_to_json, format_report, score
 from pipeline.extraction import Extraction, extract_articles, extract_from_doc, load_nlp
 from pipeline.ingest.articles import article_from_text
+from pipeline.tools.evaluate import Report, extraction_to_json, format_report, score
 from schemas.records import Article, Event
 
 STYLES = Path(__file__).resolve().parent / "fixtures" / "styles"

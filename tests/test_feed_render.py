@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from pipeline.feed.merge import build_feed
-from pipeline.feed.render import (
+from pipeline.serving.render import (
     ATOM_NS,
     JSON_FEED_VERSION,
     filter_items,

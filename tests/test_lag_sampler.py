@@ -10,7 +10,7 @@ from kafka.structs import OffsetAndMetadata
 
 from pipeline.config import Settings
 from pipeline.monitoring import LagSampler
-from pipeline.topics import ARTICLES, create_topics
+from pipeline.topology import ARTICLES, create_topics
 
 pytestmark = pytest.mark.kafka
 
@@ -29,7 +29,7 @@ def _commit(settings: Settings, offsets: dict[TopicPartition, int]) -> None:
 def test_lag_is_end_minus_committed_and_clients_are_reused(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings()
     create_topics(settings)
-    topic = settings.topic(ARTICLES)
+    topic = ARTICLES.wire_name(settings)
     producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers)
     try:
         for n in range(7):

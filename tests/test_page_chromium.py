@@ -2,7 +2,7 @@
 
 No Kafka: a local ``http.server`` serves ``/live`` (``render_page`` plus the
 worker's CSP header) and ``/feed`` (``render_json_feed`` of items built here),
-exactly as ``pipeline.web`` does.  Chromium is required (Debian package
+exactly as ``pipeline.serving.web`` does.  Chromium is required (Debian package
 ``chromium``); without it these tests fail rather than skip.
 """
 

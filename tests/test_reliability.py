@@ -38,18 +38,19 @@ from hypothesis import strategies as st
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
 
-from agents.extract import decode_article
-from pipeline.broker import LocalBroker
 from pipeline.codec import decode_record, encode_record
 from pipeline.config import Settings
-from pipeline.ingest.articles import JSON_FIELDS, Rejection, article_from_bytes, article_from_json_line
+from pipeline.errors import Rejection
+from pipeline.extraction.decode import decode_article
+from pipeline.ingest.articles import JSON_FIELDS, article_from_bytes, article_from_json_line
 from pipeline.ingest.publisher import ArticlePublisher, to_article
 from pipeline.ingest.raw_text import RawFields, parse_raw_article
 from pipeline.ingest.sources import RawInput, iter_inputs
 from pipeline.ingest.watch import FolderWatcher, WatchState
 from pipeline.metrics import ERROR_CODES
-from pipeline.offline import extract_paths
-from pipeline.topics import create_topics
+from pipeline.tools.broker import LocalBroker
+from pipeline.tools.offline import extract_paths
+from pipeline.topology import create_topics
 from schemas import SCHEMA_VERSION, Article, DeadLetter
 from tests.conftest import free_port
 from tests.reliability_helpers import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pipeline.sink import FeedSink
+from pipeline.feed.sink import FeedSink
 from schemas.records import ArticleRef
 from tests.test_feed_merge import ALL_EVENTS, PUTIN, SCHEDULED, TRUMP, UTC, C, D, make_event
 

@@ -13,7 +13,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.ingest.publisher import ArticlePublisher
 from pipeline.ingest.sources import iter_inputs
-from pipeline.offline import extract_paths
+from pipeline.tools.offline import extract_paths
 from schemas import Entity, Event, FeedItem, Quote
 from tests.conftest import SEEDS
 from tests.kafka_helpers import read_topic

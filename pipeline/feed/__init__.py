@@ -1,4 +1,4 @@
-"""Feed stage logic (pure, no Kafka): merge events into items, window them, render them."""
+"""Feed stage: the agent's sink, its tables, and the pure merge and window logic (rendering is in serving)."""
 
 from pipeline.feed.merge import (
     ActorIndex,
@@ -16,7 +16,6 @@ from pipeline.feed.merge import (
     recluster_after,
     update_group,
 )
-from pipeline.feed.render import filter_items, render_atom, render_json_feed, render_page
 from pipeline.feed.window import DEFAULT_HORIZON, Expiry, advance_watermark, expire_group, expired
 
 __all__ = [
@@ -35,12 +34,8 @@ __all__ = [
     "event_time",
     "expire_group",
     "expired",
-    "filter_items",
     "index_add",
     "index_remove",
     "recluster_after",
-    "render_atom",
-    "render_json_feed",
-    "render_page",
     "update_group",
 ]

@@ -11,55 +11,15 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from pipeline.errors import Rejection
 from pipeline.ingest.raw_text import RawFields, parse_raw_article
-from schemas import Article, DeadLetter
-
-#: Bytes of a rejected input kept verbatim in its dead letter (the hash covers all of it).
-DEAD_LETTER_PREFIX_BYTES = 4096
+from schemas import Article
 
 JSON_FIELDS = {"body", "title", "outlet", "published", "url", "language", "text"}
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """An input that cannot become an article, and why."""
-
-    error: str
-    reason: str
-    source: str
-    raw: bytes
-
-    def dead_letter(self, stage: str = "publish", article_id: str | None = None) -> DeadLetter:
-        return dead_letter(
-            self.raw,
-            error=self.error,
-            reason=self.reason,
-            source=self.source,
-            stage=stage,
-            article_id=article_id,
-        )
-
-
-def dead_letter(
-    raw: bytes, *, error: str, reason: str, source: str, stage: str, article_id: str | None = None
-) -> DeadLetter:
-    """A dead-letter record keeping a bounded prefix and the hash of the whole input."""
-    return DeadLetter(
-        article_id=article_id,
-        reason=reason,
-        error=error,
-        stage=stage,  # type: ignore[arg-type]
-        source=source,
-        raw_prefix=raw[:DEAD_LETTER_PREFIX_BYTES].decode("utf-8", errors="replace"),
-        raw_size=len(raw),
-        raw_sha256=hashlib.sha256(raw).hexdigest(),
-        at=dt.datetime.now(dt.UTC),
-    )
 
 
 def normalise_for_id(text: str) -> str:
@@ -155,7 +115,7 @@ def article_from_bytes(
         return text
     result = article_from_text(text, source, published_at=published_at, max_body_chars=max_body_chars)
     if isinstance(result, Rejection):
-        return Rejection(result.error, result.reason, source, raw)
+        return result.at(source, raw)
     return result
 
 
@@ -200,9 +160,7 @@ def article_from_json_line(
         result = article_from_text(
             obj["text"], source, published_at=published_at, max_body_chars=max_body_chars
         )
-        return (
-            Rejection(result.error, result.reason, source, raw) if isinstance(result, Rejection) else result
-        )
+        return result.at(source, raw) if isinstance(result, Rejection) else result
     body = (obj.get("body") or "").strip()
     if "body" not in obj:
         return Rejection("missing_body", "the article object has no 'body' field", source, raw)
@@ -227,7 +185,7 @@ def article_from_json_line(
         fields, source=source, published_at=published_at, max_body_chars=max_body_chars
     )
     if isinstance(result, Rejection):
-        return Rejection(result.error, result.reason, source, raw)
+        return result.at(source, raw)
     extras: dict[str, Any] = {key: obj.get(key) for key in ("url", "language") if obj.get(key)}
     return result.model_copy(update=extras) if extras else result
 

@@ -17,9 +17,10 @@ from kafka import KafkaProducer
 
 from pipeline.codec import encode_record
 from pipeline.config import Settings
-from pipeline.ingest.articles import Rejection, article_from_bytes, article_from_json_line
+from pipeline.errors import Rejection
+from pipeline.ingest.articles import article_from_bytes, article_from_json_line
 from pipeline.ingest.sources import RawInput
-from pipeline.topics import ARTICLES, DEAD_LETTERS
+from pipeline.topology import ARTICLES, DEAD_LETTERS
 from schemas import Article
 
 #: Outcome callback: ("published" | "duplicate" | "rejected", error code or None).
@@ -89,8 +90,8 @@ class ArticlePublisher:
         self.settings = settings
         self.producer = producer or make_producer(settings)
         self.on_outcome = on_outcome or (lambda outcome, reason: None)
-        self.articles_topic = settings.topic(ARTICLES)
-        self.dead_letter_topic = settings.topic(DEAD_LETTERS)
+        self.articles_topic = ARTICLES.wire_name(settings)
+        self.dead_letter_topic = DEAD_LETTERS.wire_name(settings)
 
     def publish(
         self,

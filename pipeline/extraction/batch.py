@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.errors import ErrorCode, Rejection
 from pipeline.extraction import Extraction, extract_from_doc, load_nlp
 from schemas import Article
 
@@ -26,7 +27,7 @@ class BatchResult:
 
     article: Article
     extraction: Extraction | None
-    error: str | None
+    error: Rejection | None
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,13 @@ class BatchExtractor:
         results: list[BatchResult] = []
         for article, doc in zip(articles, docs, strict=True):
             if isinstance(doc, Exception):
-                results.append(BatchResult(article, None, f"parse_error: {type(doc).__name__}: {doc}"))
+                results.append(BatchResult(article, None, _failed(ErrorCode.PARSE_ERROR, article, doc)))
                 continue
             try:
                 results.append(BatchResult(article, extract_from_doc(article, doc), None))
             except Exception as error:
-                results.append(
-                    BatchResult(article, None, f"extraction_error: {type(error).__name__}: {error}")
-                )
+                failed = _failed(ErrorCode.EXTRACTION_ERROR, article, error)
+                results.append(BatchResult(article, None, failed))
         return results, BatchTimings(parse_s=parsed - started, extract_s=time.perf_counter() - parsed)
 
     async def arun(self, articles: Sequence[Article]) -> tuple[list[BatchResult], BatchTimings]:
@@ -88,3 +88,8 @@ class BatchExtractor:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _failed(code: ErrorCode, article: Article, error: Exception) -> Rejection:
+    raw = article.model_dump_json().encode()
+    return Rejection(code, f"{type(error).__name__}: {error}", article.source, raw)

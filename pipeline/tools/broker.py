@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.config import Settings
 
-POM = Path(__file__).resolve().parent.parent / "deploy" / "kafka" / "pom.xml"
+POM = Path(__file__).resolve().parents[2] / "deploy" / "kafka" / "pom.xml"
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 45.0
 

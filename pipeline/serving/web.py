@@ -12,17 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from faust.web import Request, Response, View
 
-from pipeline.feed.render import (
+from pipeline.metrics import render_latest
+from pipeline.serving.render import (
     filter_items,
     page_security_policy,
     render_atom,
     render_json_feed,
     render_page,
 )
-from pipeline.metrics import render_latest
 
 if TYPE_CHECKING:
-    from pipeline.app import Pipeline
+    import faust
+
+    from pipeline.metrics import Metrics
+    from pipeline.serving.feed_view import FeedView
 
 
 def _since(raw: str | None) -> dt.datetime | str | None:
@@ -35,10 +38,8 @@ def _since(raw: str | None) -> dt.datetime | str | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def register(pipeline: Pipeline) -> None:
+def register(app: faust.App, view: FeedView, metrics: Metrics, horizon: dt.timedelta) -> None:
     """Attach the routes to the app's web server."""
-    app, view, metrics = pipeline.app, pipeline.feed_view, pipeline.metrics
-    horizon = pipeline.horizon
     page = render_page(feed_path="/feed")
     policy = page_security_policy()
 

@@ -1,6 +1,6 @@
 """JSON Schema files of the topic contracts, for consumers in any language.
 
-``python -m pipeline.schema_export`` rewrites ``schemas/json/``; a test fails
+``python -m pipeline.tools.schema_export`` rewrites ``schemas/json/``; a test fails
 when the checked-in files drift from the models.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schemas import TOPIC_MODELS
+from pipeline.topology import CONTRACTS
 
-JSON_DIR = Path(__file__).resolve().parent.parent / "schemas" / "json"
+JSON_DIR = Path(__file__).resolve().parents[2] / "schemas" / "json"
 
 
 def render_schemas() -> dict[str, str]:
@@ -21,7 +21,7 @@ def render_schemas() -> dict[str, str]:
             model.model_json_schema(mode="serialization"), indent=2, sort_keys=True
         )
         + "\n"
-        for topic, model in TOPIC_MODELS.items()
+        for topic, model in CONTRACTS.items()
     }
 
 

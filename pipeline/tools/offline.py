@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.evaluate import extraction_to_json, format_report, score
+from pipeline.errors import Rejection
 from pipeline.extraction import extract_articles, load_nlp
 from pipeline.feed.merge import build_feed
-from pipeline.ingest.articles import Rejection
 from pipeline.ingest.publisher import to_article
 from pipeline.ingest.sources import iter_inputs
+from pipeline.tools.evaluate import extraction_to_json, format_report, score
 from schemas import Article, Event
 
 

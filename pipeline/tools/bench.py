@@ -45,10 +45,10 @@ from typing import Any
 from pydantic import SecretStr
 
 from pipeline.config import Settings
-from pipeline.topics import ARTICLES, FEED, create_topics
+from pipeline.topology import ARTICLES, FEED, create_topics
 from schemas import Article
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 #: Where the benchmark corpus lives (folders of plain-text articles, first line the title).
 CORPUS_ENV = "DIPLOFEED_BENCH_CORPUS"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
@@ -155,7 +155,8 @@ def load_corpus(root: Path) -> Corpus:
 
 def make_articles(texts: Sequence[tuple[str, str]], marker: str | None, settings: Settings) -> list[Article]:
     """Raw texts through the publisher's own parser; ``marker`` is appended to each title."""
-    from pipeline.ingest.articles import Rejection, article_from_text
+    from pipeline.errors import Rejection
+    from pipeline.ingest.articles import article_from_text
 
     articles: list[Article] = []
     for name, text in texts:
@@ -410,7 +411,7 @@ class Group:
 
     @property
     def articles_topic(self) -> str:
-        return self.settings.topic(ARTICLES)
+        return ARTICLES.wire_name(self.settings)
 
     def scrape(self) -> list[dict[str, float]]:
         scrapes = [w.metrics() for w in self.workers]
@@ -541,7 +542,7 @@ def feed_consumer(settings: Settings) -> Any:
         group_id=None,
         **settings.kafka_python_security(),
     )
-    topic = settings.topic(FEED)
+    topic = FEED.wire_name(settings)
     partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
     if not partitions:
         raise BenchError(f"topic {topic} has no partitions")
@@ -855,7 +856,7 @@ def run_bench(
     settings: Settings, articles: int = 300, json_path: str | None = None, smoke: bool = False
 ) -> int:
     """Run every phase; print a markdown table, optionally write JSON. 0 when it completed, 1 when not."""
-    from pipeline.broker import LocalBroker
+    from pipeline.tools.broker import LocalBroker
 
     n = min(articles, SMOKE_ARTICLES) if smoke else articles
     if n < 1:

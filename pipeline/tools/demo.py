@@ -18,14 +18,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from pipeline.broker import LocalBroker
 from pipeline.config import Settings
 from pipeline.ingest.publisher import ArticlePublisher
 from pipeline.ingest.sources import iter_inputs
 from pipeline.ingest.watch import FolderWatcher, WatchState
-from pipeline.topics import create_topics
+from pipeline.tools.broker import LocalBroker
+from pipeline.topology import create_topics
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def fetch_feed(settings: Settings) -> list[dict[str, Any]] | None:
