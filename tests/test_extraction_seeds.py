@@ -38,7 +38,7 @@ def report(nlp: Language) -> Report:
     articles = [_article(SEEDS / name) for name in files]
     predictions = {
         name: extraction_to_json(ex, name)
-        for name, ex in zip(files, extract_articles(nlp, articles), strict=True)
+        for name, ex in zip(files, (r.extraction for r in extract_articles(nlp, articles)), strict=True)
     }
     result = score(predictions, gold)
     print(format_report(result))
@@ -66,6 +66,6 @@ def test_events(report: Report) -> None:
 
 def test_extraction_is_deterministic(nlp: Language) -> None:
     article = _article(SEEDS / "003_945e849477d99e4f.txt")
-    first = extraction_to_json(next(extract_articles(nlp, [article])), "a")
-    second = extraction_to_json(next(extract_articles(nlp, [article])), "a")
+    first = extraction_to_json(next(extract_articles(nlp, [article])).extraction, "a")
+    second = extraction_to_json(next(extract_articles(nlp, [article])).extraction, "a")
     assert first == second

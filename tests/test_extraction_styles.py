@@ -39,7 +39,7 @@ def report(nlp: Language) -> Report:
         articles.append(article)
     predictions = {
         name: extraction_to_json(ex, name)
-        for name, ex in zip(files, extract_articles(nlp, articles), strict=True)
+        for name, ex in zip(files, (r.extraction for r in extract_articles(nlp, articles)), strict=True)
     }
     result = score(predictions, gold)
     print(format_report(result))

@@ -2,9 +2,9 @@
 
 spaCy is CPU-bound; parsing on the Faust event loop would starve heartbeats,
 rebalances and the web server.  A single worker thread owns the model (loaded
-once per process) and runs ``nlp.pipe`` over a batch, then the pure
-``extract_from_doc`` per article: one parse per article, shared by entities,
-quotes and events.
+once per process) and runs the shared batch driver (``extract_batch``: one ``nlp.pipe``
+whose extraction components follow the parse), so the worker runs exactly what
+``extract``, ``evaluate`` and ``bench`` run.
 """
 
 from __future__ import annotations
@@ -16,24 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.errors import ErrorCode, Rejection
-from pipeline.extraction import Extraction, extract_from_doc, load_nlp
+from pipeline.extraction import BatchResult, extract_batch, load_nlp
 from schemas import Article
 
 
 @dataclass(frozen=True)
-class BatchResult:
-    """Per-article outcome of one batch: an extraction or the error that stopped it."""
-
-    article: Article
-    extraction: Extraction | None
-    error: Rejection | None
-
-
-@dataclass(frozen=True)
 class BatchTimings:
-    parse_s: float
-    extract_s: float
+    parse_s: float  # the model's pipes
+    extract_s: float  # the extraction components (same nlp.pipe call)
 
 
 class BatchExtractor:
@@ -58,38 +48,15 @@ class BatchExtractor:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.load)
 
     def run(self, articles: Sequence[Article]) -> tuple[list[BatchResult], BatchTimings]:
-        """Parse a batch with one ``nlp.pipe`` call and extract each article (thread side)."""
+        """One batch through the shared driver (thread side); the parse and extraction are one pipe."""
         self.load()
         started = time.perf_counter()
-        try:
-            docs = list(self._nlp.pipe([a.body for a in articles], batch_size=self.batch_size))
-        except Exception:
-            docs = []
-            for article in articles:
-                try:
-                    docs.append(self._nlp(article.body))
-                except Exception as error:
-                    docs.append(error)
-        parsed = time.perf_counter()
-        results: list[BatchResult] = []
-        for article, doc in zip(articles, docs, strict=True):
-            if isinstance(doc, Exception):
-                results.append(BatchResult(article, None, _failed(ErrorCode.PARSE_ERROR, article, doc)))
-                continue
-            try:
-                results.append(BatchResult(article, extract_from_doc(article, doc), None))
-            except Exception as error:
-                failed = _failed(ErrorCode.EXTRACTION_ERROR, article, error)
-                results.append(BatchResult(article, None, failed))
-        return results, BatchTimings(parse_s=parsed - started, extract_s=time.perf_counter() - parsed)
+        results = extract_batch(self._nlp, list(articles), self.batch_size)
+        extract_s = sum(r.extract_s for r in results)
+        return results, BatchTimings(parse_s=time.perf_counter() - started - extract_s, extract_s=extract_s)
 
     async def arun(self, articles: Sequence[Article]) -> tuple[list[BatchResult], BatchTimings]:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.run, list(articles))
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _failed(code: ErrorCode, article: Article, error: Exception) -> Rejection:
-    raw = article.model_dump_json().encode()
-    return Rejection(code, f"{type(error).__name__}: {error}", article.source, raw)

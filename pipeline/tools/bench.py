@@ -192,7 +192,7 @@ def measure_offline(
 
     def offline() -> None:
         extractions = extract_articles(nlp, articles, batch_size=batch_size)
-        counted["events"] = sum(len(e.events) for e in extractions)
+        counted["events"] = sum(len(r.extraction.events) for r in extractions if r.extraction)
 
     runs = [("floor", floor), ("extract", offline)] if extract else [("floor", floor)]
     for index in range(rounds):

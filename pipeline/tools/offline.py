@@ -39,11 +39,15 @@ def extract_paths(paths: Sequence[str], settings: Settings) -> list[dict[str, An
     """One JSON-ready dict per article: ``file``, ``article``, ``entities``, ``events``, ``quotes``."""
     loaded = load_articles(paths, settings)
     nlp = load_nlp(settings.spacy_model)
-    extractions = extract_articles(nlp, [article for _, article in loaded], batch_size=settings.batch_size)
-    return [
-        extraction_to_json(extraction, name)
-        for (name, _), extraction in zip(loaded, extractions, strict=True)
-    ]
+    results = extract_articles(nlp, [article for _, article in loaded], batch_size=settings.batch_size)
+    lines = []
+    for (name, _), result in zip(loaded, results, strict=True):
+        if result.extraction is None:
+            assert result.error is not None
+            print(f"failed {name}: [{result.error.error}] {result.error.reason}", file=sys.stderr)
+            continue
+        lines.append(extraction_to_json(result.extraction, name))
+    return lines
 
 
 def feed_from_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
