@@ -25,6 +25,14 @@ def _default_cache_dir() -> Path:
     return Path.home() / ".cache" / "diplofeed"
 
 
+#: The repository's root (this file is pipeline/config.py).
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _default_shared_dir() -> Path:
+    return REPO.parent / "shared"
+
+
 class Settings(BaseSettings):
     """Typed settings; construct once per process and pass it down."""
 
@@ -45,6 +53,12 @@ class Settings(BaseSettings):
     kafka_ssl_cafile: Path | None = None
     kafka_ssl_certfile: Path | None = None
     kafka_ssl_keyfile: Path | None = None
+
+    # --- Data -----------------------------------------------------------------
+    shared_dir: Path = Field(
+        default_factory=_default_shared_dir,
+        description="Development data (eval sets, BBC corpus) kept outside the repository: ../shared.",
+    )
 
     # --- Topics -------------------------------------------------------------
     topic_prefix: str = Field(default="", description="Prefix for every topic name (isolates test runs).")
