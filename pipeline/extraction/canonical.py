@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.extraction.countries import fold, within_one_edit
+from pipeline.geography import fold, within_one_edit
 
 _PUNCT = re.compile(r"[^\w\s]")
 

@@ -14,7 +14,6 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
-from pipeline.extraction.countries import capital_code, country_code, country_name, demonym_code, fold
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.lexicon import (
     ENTITY_LABELS,
@@ -27,6 +26,7 @@ from pipeline.extraction.lexicon import (
     PLACE_WORDS,
     TITLE_HEADS,
 )
+from pipeline.geography import capital_code, country_code, country_name, demonym_code, fold
 from schemas.records import Article, Entity, Span
 
 _HANDLE = re.compile(r"[@/#]|https?:|www\.")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from pipeline.extraction.countries import country_code
 from pipeline.extraction.dates import Direction, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.lexicon import (
@@ -40,6 +39,7 @@ from pipeline.extraction.triggers import (
     VERB_OBJECT_VERBS,
     VERB_TRIGGERS,
 )
+from pipeline.geography import country_code
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
 
 _BLOCK = frozenset(

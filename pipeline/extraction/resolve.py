@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from pipeline.extraction.countries import country_code, demonym_code, fold
 from pipeline.extraction.entities import EntityIndex
 from pipeline.extraction.lexicon import (
     COUNTRY_PAIR_WORDS,
@@ -21,6 +20,7 @@ from pipeline.extraction.lexicon import (
     ROLE_GROUPS,
     SPEECH_VERBS,
 )
+from pipeline.geography import country_code, demonym_code, fold
 
 _SUBJ = ("nsubj", "nsubjpass")
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "acomp", "relcl", "acl", "ccomp"})

@@ -49,8 +49,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-import pycountry
-
+from pipeline.geography import countries_containing, countries_named
 from schemas.records import Event, EventStatus, FeedItem, FeedSource, PloverType, QuoteRef
 
 #: Two reports of the same event rarely disagree by more than this on its time.
@@ -61,82 +60,6 @@ UNDATED_WINDOW = dt.timedelta(days=2)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 _STATUS_RANK = {EventStatus.PROPOSED: 0, EventStatus.SCHEDULED: 1, EventStatus.OCCURRED: 2}
-
-#: Common English exonyms that pycountry spells differently (name -> ISO alpha-2).
-_GEO_ALIASES: dict[str, str] = {
-    "turkey": "TR",
-    "russia": "RU",
-    "iran": "IR",
-    "syria": "SY",
-    "south korea": "KR",
-    "north korea": "KP",
-    "vietnam": "VN",
-    "uk": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "us": "US",
-    "usa": "US",
-    "united states of america": "US",
-    "america": "US",
-    "venezuela": "VE",
-    "bolivia": "BO",
-    "taiwan": "TW",
-    "moldova": "MD",
-    "laos": "LA",
-    "tanzania": "TZ",
-    "czech republic": "CZ",
-    "palestine": "PS",
-    "vatican": "VA",
-    "vatican city": "VA",
-    "ivory coast": "CI",
-    "gaza": "PS",
-    "west bank": "PS",
-}
-#: Cities that news names in English but pycountry lists under a local name.
-_CITY_ALIASES: dict[str, str] = {
-    "moscow": "RU",
-    "st petersburg": "RU",
-    "saint petersburg": "RU",
-    "rome": "IT",
-    "milan": "IT",
-    "kiev": "UA",
-    "kyiv": "UA",
-    "beijing": "CN",
-    "shanghai": "CN",
-    "tokyo": "JP",
-    "seoul": "KR",
-    "pyongyang": "KP",
-    "tehran": "IR",
-    "damascus": "SY",
-    "riyadh": "SA",
-    "jeddah": "SA",
-    "doha": "QA",
-    "cairo": "EG",
-    "jerusalem": "IL",
-    "tel aviv": "IL",
-    "ankara": "TR",
-    "washington": "US",
-    "new york": "US",
-    "geneva": "CH",
-    "vienna": "AT",
-    "brussels": "BE",
-    "paris": "FR",
-    "berlin": "DE",
-    "munich": "DE",
-    "london": "GB",
-    "warsaw": "PL",
-    "new delhi": "IN",
-    "delhi": "IN",
-    "mumbai": "IN",
-    "islamabad": "PK",
-    "abu dhabi": "AE",
-    "dubai": "AE",
-    "minsk": "BY",
-    "caracas": "VE",
-    "havana": "CU",
-    "brasilia": "BR",
-}
-
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -231,28 +154,6 @@ def canonical_key(event: Event) -> tuple[int, str, str, str]:
 # --------------------------------------------------------------------------- geography
 
 
-@functools.lru_cache(maxsize=1)
-def _geo_table() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """(country name -> codes, place name -> codes of the countries it lies in), built once."""
-    countries: dict[str, set[str]] = defaultdict(set)
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
-            value = getattr(country, attr, None)
-            if value:
-                countries[norm_name(value)].add(country.alpha_2)
-    for alias, code in _GEO_ALIASES.items():
-        countries[alias].add(code)
-    places: dict[str, set[str]] = defaultdict(set)
-    for sub in pycountry.subdivisions:
-        places[norm_name(sub.name)].add(sub.country_code)
-    for alias, code in _CITY_ALIASES.items():
-        places[alias].add(code)
-    return (
-        {k: frozenset(v) for k, v in countries.items()},
-        {k: frozenset(v) for k, v in places.items()},
-    )
-
-
 def _location_parts(location: str) -> list[str]:
     """'Istanbul, Turkey' -> ['istanbul', 'turkey']: each part may match on its own."""
     return [p for p in (norm_name(x) for x in location.split(",")) if p]
@@ -260,16 +161,15 @@ def _location_parts(location: str) -> list[str]:
 
 def location_contains(outer: str, inner: str) -> bool:
     """Whether place ``inner`` lies inside country ``outer`` (or they are the same name)."""
-    countries, places = _geo_table()
     outer_parts, inner_parts = _location_parts(outer), _location_parts(inner)
     if set(outer_parts) & set(inner_parts):
         return True
     for o in outer_parts:
-        codes = countries.get(o)
+        codes = countries_named(o)
         if not codes:
             continue
         for i in inner_parts:
-            if codes & (places.get(i, frozenset()) | countries.get(i, frozenset())):
+            if codes & (countries_containing(i) | countries_named(i)):
                 return True
     return False
 

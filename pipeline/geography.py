@@ -1,12 +1,18 @@
-"""Country normalisation: names, short forms, demonyms and capitals to one common country name.
+"""Geography, written once: countries, their short forms, demonyms, capitals and major cities.
 
-pycountry supplies the ISO list; the small tables below only add what it lacks (common short
-names, demonyms, capitals used as metonyms for governments).
+Extraction uses it to canonicalise actors ("the Kremlin", "Moscow", "Russian" -> Russia) and the
+feed uses it to compare locations (Istanbul lies in Turkey).  pycountry supplies the ISO lists
+(countries, subdivisions); the tables below add only what it lacks: common short names, demonyms,
+capitals (which news uses as metonyms for governments) and other cities named in English.
+Codes are ISO 3166-1 alpha-3 throughout.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from collections import defaultdict
 
 import pycountry
 
@@ -387,3 +393,69 @@ def within_one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         return a[i + 1 :] == b[i + 1 :]
     return a[i:] == b[i + 1 :]
+
+
+#: Cities news names in English that are not capitals (no metonymy: "Geneva said" is not Switzerland).
+OTHER_CITIES: dict[str, str] = {
+    "st petersburg": "RUS",
+    "saint petersburg": "RUS",
+    "milan": "ITA",
+    "shanghai": "CHN",
+    "jeddah": "SAU",
+    "new york": "USA",
+    "geneva": "CHE",
+    "munich": "DEU",
+    "mumbai": "IND",
+    "dubai": "ARE",
+    "istanbul": "TUR",
+    "davos": "CHE",
+    "sochi": "RUS",
+    "odesa": "UKR",
+    "odessa": "UKR",
+    "kharkiv": "UKR",
+    "busan": "KOR",
+    "osaka": "JPN",
+}
+
+
+def place_key(text: str) -> str:
+    """A place name folded for lookup: case, accents, punctuation and a leading 'the' ignored."""
+    return re.sub(r"[^\w ]+", "", fold(_strip_the(text))).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _place_table() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(country name -> codes, place name -> codes of the countries it lies in), built once."""
+    countries: dict[str, set[str]] = defaultdict(set)
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name", "alpha_3"):
+            value = getattr(country, attr, None)
+            if value:
+                countries[place_key(value)].add(country.alpha_3)
+    for code, name in COMMON_NAMES.items():
+        countries[place_key(name)].add(code)
+    for alias, code in ALIASES.items():
+        if len(place_key(alias)) > 1:
+            countries[place_key(alias)].add(code)
+    places: dict[str, set[str]] = defaultdict(set)
+    for sub in pycountry.subdivisions:
+        country = pycountry.countries.get(alpha_2=sub.country_code)
+        if country is not None:
+            places[place_key(sub.name)].add(country.alpha_3)
+    for table in (CAPITALS, OTHER_CITIES):
+        for city, code in table.items():
+            places[place_key(city)].add(code)
+    return (
+        {k: frozenset(v) for k, v in countries.items()},
+        {k: frozenset(v) for k, v in places.items()},
+    )
+
+
+def countries_named(name: str) -> frozenset[str]:
+    """Codes of the country a name denotes ('Turkey', 'UK', 'Türkiye'), empty for anything else."""
+    return _place_table()[0].get(place_key(name), frozenset())
+
+
+def countries_containing(place: str) -> frozenset[str]:
+    """Codes of the countries a city or region lies in ('Istanbul' -> TUR), empty when unknown."""
+    return _place_table()[1].get(place_key(place), frozenset())
