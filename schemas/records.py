@@ -187,12 +187,31 @@ class FeedSource(BaseModel):
     published_at: AwareDatetime | None = None
 
 
+class FeedReport(BaseModel):
+    """One typed event an item holds: what one article reported, in its own words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str
+    article_id: str
+    type: PloverType
+    mode: str | None = None
+    status: EventStatus
+    date: dt.date | None = None
+    trigger: str | None = None
+    evidence: str = Field(description="The sentence that states the event.")
+    outlet: str | None = None
+
+
 class FeedItem(Contract):
     """``diplomatic-feed`` topic (compacted, keyed by item id): one real-world event.
 
-    A ``None`` value on the topic (a tombstone) means the item left the feed.
+    A ``None`` value on the topic (a tombstone) means the item left the feed.  Version 2 added
+    ``types`` and ``reports`` (an occasion's typed events: talks and the agreement they reached);
+    ``type`` stays the primary type that the headline names.
     """
 
+    schema_version: Literal[2] = 2  # type: ignore[assignment]
     id: str
     article_ids: list[str] = Field(min_length=1)
     headline: str
@@ -211,6 +230,8 @@ class FeedItem(Contract):
     first_seen: AwareDatetime
     last_seen: AwareDatetime
     event_time: dt.datetime = Field(description="Time used by the rolling window: event time or publication.")
+    types: list[PloverType] = Field(default_factory=list, description="Every type among the item's reports.")
+    reports: list[FeedReport] = Field(default_factory=list, description="The events the item holds.")
 
 
 class DeadLetter(Contract):
@@ -241,6 +262,7 @@ __all__ = [
     "Event",
     "EventStatus",
     "FeedItem",
+    "FeedReport",
     "FeedSource",
     "PloverType",
     "Quote",
