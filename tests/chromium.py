@@ -1,8 +1,8 @@
-"""Headless Chromium for page tests: the live page served like the worker serves it, and PNG reading.
+"""Headless Chromium for page tests: the pages served like the worker serves them, and PNG reading.
 
-No Kafka and no browser-automation package: a ``http.server`` thread serves
-``/live`` (``render_page`` with the worker's CSP header) and ``/feed``
-(``render_json_feed`` of the test's items), the Chromium command line dumps the
+No Kafka and no browser-automation package: a ``http.server`` thread answers
+``/live``, ``/feed``, ``/feed.atom`` and ``/feed/{id}`` with the worker's own
+``pipeline.serving.routes`` over the test's items, the Chromium command line dumps the
 DOM or takes screenshots, and ``DevTools`` talks the DevTools protocol over
 ``--remote-debugging-pipe`` for layout measurements.  Chromium must be
 installed (Debian package ``chromium``): a missing browser fails, never skips.
@@ -25,15 +25,17 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
-from pipeline.serving.render import page_security_policy, render_json_feed, render_page
+from pipeline.serving.query import facts
+from pipeline.serving.routes import Reply, feed_reply, item_reply, live_reply
 from schemas.records import FeedItem
 
 #: What running Chromium as root in a container needs, and nothing that talks to the network.
@@ -115,16 +117,38 @@ def screenshot(binary: str, url: str, path: Path, width: int, height: int) -> Pa
     return path
 
 
-# --------------------------------------------------------------------------- the worker's two routes
+# --------------------------------------------------------------------------- the worker's routes
 
 
-@dataclass
 class FeedServer:
-    """``/live`` and ``/feed`` on 127.0.0.1, served as ``pipeline.serving.web`` serves them."""
+    """``/live``, ``/feed``, ``/feed.atom`` and ``/feed/{id}`` on 127.0.0.1, answered by ``routes``.
 
-    items: list[FeedItem] = field(default_factory=list)
-    port: int = 0
-    feed_requests: int = 0
+    Setting ``items`` is a new state of the feed view (its update count goes up), as when the
+    worker reads new records from the feed topic.
+    """
+
+    def __init__(self, items: list[FeedItem]) -> None:
+        self._items = [self._arrived(i) for i in items]
+        self.generation = 1
+        self.port = 0
+        self.feed_requests = 0
+        self.not_modified = 0
+        self.requests: list[str] = []
+
+    @property
+    def items(self) -> list[FeedItem]:
+        return self._items
+
+    @items.setter
+    def items(self, items: list[FeedItem]) -> None:
+        self._items = [self._arrived(i) for i in items]
+        self.generation += 1
+
+    @staticmethod
+    def _arrived(item: FeedItem) -> FeedItem:
+        """What ``FeedView.apply`` does with an item read from the topic."""
+        facts(item)
+        return item
 
     @property
     def base_url(self) -> str:
@@ -133,39 +157,60 @@ class FeedServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def reply(self, target: str, headers: Mapping[str, str]) -> Reply | None:
+        """What the worker answers to ``GET target``; None for a path it does not serve."""
+        parts = urlsplit(target)
+        if parts.path.startswith("/nocsp/"):  # the same answer with no CSP at all (meta or header)
+            reply = self.reply(target.removeprefix("/nocsp"), headers)
+            if reply is None or reply.content_type != "text/html":
+                return reply
+            body, removed = _CSP_META.subn("", reply.body.decode())
+            assert removed == 1, "the page no longer has the CSP <meta> this helper strips"
+            kept = {k: v for k, v in reply.headers.items() if k != "Content-Security-Policy"}
+            return Reply(reply.status, body.encode(), reply.content_type, kept)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if parts.path == "/live":
+            return live_reply()
+        if parts.path in ("/feed", "/feed.atom"):
+            self.feed_requests += 1
+            reply = feed_reply(
+                parts.path,
+                self._items,
+                params,
+                base_url=self.base_url,
+                generation=self.generation,
+                if_none_match=headers.get("If-None-Match"),
+            )
+            self.not_modified += reply.status == 304
+            return reply
+        if parts.path.startswith("/feed/"):
+            item_id = unquote(parts.path.removeprefix("/feed/"))
+            item = next((i for i in self._items if i.id == item_id), None)
+            return item_reply(item, item_id, headers.get("Accept"))
+        return None
+
 
 @contextmanager
 def feed_server(items: list[FeedItem] | None = None) -> Iterator[FeedServer]:
-    """Start the server in a thread on a free port; ``/live-nocsp`` is the page without any CSP."""
-    state = FeedServer(items=list(items or []))
-    page = render_page(feed_path="/feed")
-    policy = page_security_policy()
-    page_nocsp, removed = _CSP_META.subn("", page)
-    assert removed == 1, "render_page() no longer has the CSP <meta> this helper strips for /live-nocsp"
+    """Start the server in a thread on a free port; ``/nocsp/...`` answers as ``/...`` without any CSP."""
+    state = FeedServer(list(items or []))
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the worker's routes: GET only
-            headers: dict[str, str] = {}
-            if self.path == "/live":
-                body, ctype = page.encode(), "text/html"
-                headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff"}
-            elif self.path == "/live-nocsp":
-                body, ctype = page_nocsp.encode(), "text/html"
-            elif self.path == "/feed":
-                state.feed_requests += 1
-                feed = render_json_feed(state.items, base_url=state.base_url)
-                body, ctype = json.dumps(feed, ensure_ascii=False).encode(), "application/feed+json"
-            else:
+            state.requests.append(self.path)
+            reply = state.reply(self.path, self.headers)
+            if reply is None:
                 self.send_error(404)
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
+            self.send_response(reply.status)
+            if reply.content_type:
+                self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
             with suppress(BrokenPipeError, ConnectionResetError):  # the browser may go before the reply
-                self.wfile.write(body)
+                self.wfile.write(reply.body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -344,6 +389,37 @@ class DevTools:
         if "exceptionDetails" in result:
             raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
+
+    def click(self, selector: str) -> None:
+        """A real mouse click (pressed and released) at the centre of the element's first line box."""
+        box = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e) return null;"
+            " e.scrollIntoView({block: 'center'}); const r = e.getClientRects()[0];"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
+        if box is None:
+            raise LookupError(f"nothing matches {selector!r}")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1},
+            )
+
+    def focus(self, selector: str) -> None:
+        if not self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e) return false;"
+            " e.focus(); return document.activeElement === e; })()"
+        ):
+            raise LookupError(f"cannot focus {selector!r}")
+
+    def type_text(self, text: str) -> None:
+        """Type into the focused element, as a keyboard does (input events fire)."""
+        self.call("Input.insertText", {"text": text})
+
+    def press(self, key: str, code: int) -> None:
+        """Press and release one key (``key`` as in KeyboardEvent.key, ``code`` its Windows key code)."""
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "windowsVirtualKeyCode": code})
 
     def wait_for(self, expression: str, timeout: float = 15.0) -> Any:
         """Poll a JS expression until it is truthy; its value."""

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
+import time
 from collections import Counter
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qsl, quote
 
 import pytest
 
-from schemas.records import EventStatus, FeedItem, FeedSource, PloverType, QuoteRef
+from schemas.records import EventStatus, FeedItem, FeedReport, FeedSource, PloverType, QuoteRef
 from tests.chromium import (
+    DevTools,
     Png,
     devtools,
     dump_dom,
@@ -29,6 +33,7 @@ from tests.chromium import (
     require_chromium,
     screenshot,
 )
+from tests.page_data import bulk_items, desk_items
 
 UTC = dt.UTC
 PAGE_TITLE = "diplofeed"
@@ -165,6 +170,27 @@ def hostile_items() -> list[FeedItem]:
             recipient=SCRIPT,
             status=EventStatus.SCHEDULED,
             quotes=[(IMG, f"We will talk {SCRIPT} {ANCHOR}"), (None, IFRAME)],
+            types=[PloverType.CONSULT, PloverType.AGREE],
+            reports=[
+                FeedReport(
+                    event_id=f"ev{SVG}",
+                    article_id=sources[0].article_id,
+                    type=PloverType.CONSULT,
+                    mode=f"video{SCRIPT}",
+                    status=EventStatus.SCHEDULED,
+                    trigger=f"talk{IMG}",
+                    evidence=f"They will talk{IMG} soon {ANCHOR}.",
+                    outlet=f"Outlet {IFRAME}",
+                ),
+                FeedReport(
+                    event_id="ev2",
+                    article_id=f"{SCRIPT}-article",
+                    type=PloverType.AGREE,
+                    status=EventStatus.OCCURRED,
+                    trigger=SCRIPT,
+                    evidence=f"No trigger in here {SVG}",
+                ),
+            ],
         ),
         feed_item(
             "b2" * 8,
@@ -180,7 +206,10 @@ def hostile_items() -> list[FeedItem]:
 
 
 class Dom(HTMLParser):
-    """Elements and attributes of a serialized DOM (``<noscript>`` content counted apart: it is text)."""
+    """Elements and attributes of a serialized DOM (``<noscript>`` content counted apart: it is text).
+
+    ``titles`` are the document's ``<title>`` texts; SVG ``<title>`` tooltips are not among them.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -189,6 +218,7 @@ class Dom(HTMLParser):
         self.titles: list[str] = []
         self.items: list[str] = []
         self._noscript = 0
+        self._svg = 0
         self._in_title = False
         self.feed(text)
         self.close()
@@ -199,7 +229,8 @@ class Dom(HTMLParser):
         if self._noscript:
             return
         self.tags[tag] += 1
-        self._in_title = tag == "title"
+        self._svg += tag == "svg"
+        self._in_title = tag == "title" and not self._svg  # the document's title, not an SVG tooltip
         if self._in_title:
             self.titles.append("")
         for name, value in attrs:
@@ -210,6 +241,8 @@ class Dom(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "noscript":
             self._noscript -= 1
+        if tag == "svg" and not self._noscript:
+            self._svg -= 1
         self._in_title = False
 
     def handle_data(self, data: str) -> None:
@@ -231,6 +264,14 @@ def text_escaped(text: str) -> str:
 
 # ------------------------------------------------------------------ 1. renders the feed
 
+#: Links that are the page's own: the skip link, the home link and item pages (encoded as the page does).
+OWN_LINK = re.compile(r"^(#items|/live|/feed/[A-Za-z0-9%_.!~*'()-]+)$")
+
+
+def item_href(item: FeedItem) -> str:
+    """The item link the page builds (``encodeURIComponent``)."""
+    return "/feed/" + quote(item.id, safe="!*'()")
+
 
 def test_page_renders_feed_items(tmp_path: Path) -> None:
     chromium = require_chromium()
@@ -243,7 +284,7 @@ def test_page_renders_feed_items(tmp_path: Path) -> None:
     # Newest report first (last_seen), one card per item, permalink anchors as ids.
     assert parsed.items == [f"item-{i.id}" for i in (CALL, MEETING, SANCTIONS)]
     for item in REALISTIC:
-        assert f"<h2>{text_escaped(item.headline)}</h2>" in dom
+        assert f'<h2><a href="{item_href(item)}">{text_escaped(item.headline)}</a></h2>' in dom
     assert "Actors: Vladimir Putin, Donald Trump" in dom
     assert "2025-05-19 14:00 UTC" in dom and "Beijing" in dom
     assert "Sources (2 outlets):" in dom and "Sources (1 outlet):" in dom
@@ -254,56 +295,104 @@ def test_page_renders_feed_items(tmp_path: Path) -> None:
     assert "\u201cThe conversation is very important, given the talks in Istanbul\u201d" in dom
     assert "<cite>\u2014 Dmitry Peskov</cite>" in dom
     assert "<cite>\u2014 Wang Yi</cite>" in dom
-    hrefs = sorted(value for tag, name, value in parsed.attrs if tag == "a" and name == "href")
-    assert hrefs == sorted(s.url for s in (TELESUR, XINHUA, REUTERS) if s.url)
+    hrefs = [value for tag, name, value in parsed.attrs if tag == "a" and name == "href"]
+    external = sorted(h for h in hrefs if not OWN_LINK.match(h))
+    assert external == sorted(s.url for s in (TELESUR, XINHUA, REUTERS) if s.url)
+    assert {h for h in hrefs if h.startswith("/feed/")} == {item_href(i) for i in REALISTIC}
     assert ("a", "rel", "noopener noreferrer nofollow") in parsed.attrs
     assert parsed.titles == [PAGE_TITLE]
+    # At a glance: one day of three events, two types, the pairs of each item.
+    assert parsed.tags["svg"] == 1 and parsed.tags["rect"] == 2, "timeline: one bar of two type segments"
+    assert "05-19" in dom and "Events per day by type, 2025-05-19 to 2025-05-19: 3 in all" in dom
+    assert re.search(r"<span>CONSULT</span><span class=\"count\">2</span>", dom)
+    assert re.search(r"<span>SANCTION</span><span class=\"count\">1</span>", dom)
+    for pair in (
+        "Donald Trump \u2194 Vladimir Putin",
+        "Sergey Lavrov \u2194 Wang Yi",
+        "European Union \u2194 Russia",
+    ):
+        assert f'<span class="pair">{pair}</span>' in dom, pair
 
 
 # ------------------------------------------------------------------ 2. untrusted text stays text
 
 
-@pytest.mark.parametrize("path", ["/live", "/live-nocsp"], ids=["as-served", "without-csp"])
-def test_untrusted_text_stays_text(tmp_path: Path, path: str) -> None:
+def assert_inert(dom: str, own: dict[str, int]) -> Dom:
+    """Nothing from the data became an element, attribute, script URL or title; the parsed DOM.
+
+    ``own`` counts the page's own elements of the watched kinds (the live page's form and timeline).
+    """
+    parsed = Dom(dom)
+    assert parsed.titles and PWNED not in parsed.titles[0], f"title changed: {parsed.titles}"
+    assert parsed.tags["script"] == 1 and parsed.tags["style"] == 1
+    for tag in ("img", "svg", "iframe", "object", "embed", "math", "form", "base", "link", "foreignobject"):
+        assert parsed.tags[tag] == own.get(tag, 0), f"<{tag}> element injected"
+    assert not [(t, n) for t, n, _ in parsed.attrs if n.startswith("on")], "event-handler attribute injected"
+    assert dom.count("<script") == 1
+    assert not SCRIPT_URL_ATTR.search(dom), SCRIPT_URL_ATTR.search(dom)
+    for payload in TEXT_PAYLOADS:
+        assert payload not in dom, f"payload raw in DOM: {payload!r}"
+    return parsed
+
+
+@pytest.mark.parametrize("prefix", ["", "/nocsp"], ids=["as-served", "without-csp"])
+def test_untrusted_text_stays_text(tmp_path: Path, prefix: str) -> None:
     """Markup and script URLs in every text field render as text, with and without the CSP backstop.
 
-    ``/live-nocsp`` is the same page with the CSP ``<meta>`` removed and no header: it shows
+    ``/nocsp/live`` is the same page with the CSP ``<meta>`` removed and no header: it shows
     the page's own DOM building (``textContent``, http(s)-only links) is safe by itself.
     """
     chromium = require_chromium()
     items = hostile_items()
     with feed_server(items) as server:
-        dom = dump_dom(chromium, server.url(path), tmp_path)
-    parsed = Dom(dom)
-
+        dom = dump_dom(chromium, server.url(prefix + "/live"), tmp_path)
     # The script ran and rendered both items (else the checks below would prove nothing).
     assert "2 items" in dom, f"page did not render the hostile feed:\n{dom[-3000:]}"
+    parsed = assert_inert(dom, {"svg": 1, "form": 1})
     assert len(parsed.items) == 2
-    # Nothing executed: the title is the page's own.
-    assert parsed.titles == [PAGE_TITLE], f"title changed: {parsed.titles}"
-    assert PWNED not in parsed.titles[0]
-    # No element came from data: only the page's own <script> and <style>.
-    assert parsed.tags["script"] == 1 and parsed.tags["style"] == 1
-    for tag in ("img", "svg", "iframe", "object", "embed", "math", "form", "base", "link"):
-        assert parsed.tags[tag] == 0, f"<{tag}> element injected"
-    assert not [(t, n) for t, n, _ in parsed.attrs if n.startswith("on")], "event-handler attribute injected"
-    assert dom.count("<script") == 1
-    # Links: only http(s); the markup-laden https URL percent-encoded; javascript:/data:/vbscript: none.
+    assert parsed.titles == [PAGE_TITLE]
+    # Links: only http(s) or the page's own; the markup-laden https URL percent-encoded.
     hrefs = [v for t, n, v in parsed.attrs if n in ("href", "src", "action", "formaction")]
-    assert hrefs == ["https://evil.example/a?q=%22%3E%3Csvg%20onload=alert(1)%3E"], hrefs
-    assert not SCRIPT_URL_ATTR.search(dom), SCRIPT_URL_ATTR.search(dom)
-    # Every payload is in the page, as escaped text, and never raw.
+    assert [h for h in hrefs if not OWN_LINK.match(h)] == [
+        "https://evil.example/a?q=%22%3E%3Csvg%20onload=alert(1)%3E"
+    ]
+    assert {h for h in hrefs if h.startswith("/feed/")} == {item_href(i) for i in items}
+    # Every payload is in the page, as escaped text.
     for payload in TEXT_PAYLOADS:
         assert text_escaped(payload) in dom, f"payload text missing: {payload!r}"
-        assert payload not in dom, f"payload raw in DOM: {payload!r}"
-    assert f"<h2>{text_escaped(items[0].headline)}</h2>" in dom
+    assert f">{text_escaped(items[0].headline)}</a></h2>" in dom
     assert f"Actors: {text_escaped(', '.join(items[0].actors))}" in dom
     assert f"<cite>\u2014 {text_escaped(IMG)}</cite>" in dom
     assert "<cite>\u2014 unattributed</cite>" in dom
+    assert re.search(r'<span class="pair">[^<]*&lt;(script|img)', dom), "hostile actor pair not shown as text"
+    # Facets of hostile outlets and actors are option values (attributes), never markup.
+    values = {v for t, n, v in parsed.attrs if t == "option" and n == "value"}
+    assert f"Outlet {SCRIPT}" in values and SCRIPT in values
     # A source with a script URL is a label, not a link, with its article id shown as text.
     assert (
         f"Outlet {text_escaped(SCRIPT)} \u2014 Title {text_escaped(SCRIPT)} (bad0000000000000)</span>" in dom
     )
+
+
+@pytest.mark.parametrize("prefix", ["", "/nocsp"], ids=["as-served", "without-csp"])
+def test_untrusted_text_stays_text_on_item_page(tmp_path: Path, prefix: str) -> None:
+    """The item page shows every hostile field (reports, trigger, outlets, quotes) as text only."""
+    chromium = require_chromium()
+    items = hostile_items()
+    with feed_server(items) as server:
+        dom = dump_dom(chromium, server.url(prefix + item_href(items[0])), tmp_path)
+    assert "Reports (2)" in dom, f"item page did not render:\n{dom[-3000:]}"
+    parsed = assert_inert(dom, {})
+    assert parsed.titles == [f"{PAGE_TITLE} \u00b7 event"]
+    for payload in TEXT_PAYLOADS:
+        assert text_escaped(payload) in dom, f"payload text missing: {payload!r}"
+    # The trigger is marked inside its evidence, as text; a trigger not in the sentence is named after it.
+    assert f"They will <mark>{text_escaped('talk' + IMG)}</mark> soon {text_escaped(ANCHOR)}." in dom
+    assert f"(trigger: {text_escaped(SCRIPT)})" in dom
+    assert f"Reported by Outlet {text_escaped(IFRAME)}" in dom
+    hrefs = [v for t, n, v in parsed.attrs if n in ("href", "src", "action", "formaction")]
+    assert [h for h in hrefs if not OWN_LINK.match(h)] == []  # items[0] has only script URLs
+    assert f"Title {text_escaped(SCRIPT)} (no link)" in dom
 
 
 # ------------------------------------------------------------------ 3. screenshots, laptop and phone
@@ -319,7 +408,7 @@ def _background(png_pixels: list[bytes]) -> bytes:
 def test_screenshot_has_the_feed(tmp_path: Path, device: str) -> None:
     chromium = require_chromium()
     width, height = SIZES[device]
-    with feed_server(REALISTIC) as server:
+    with feed_server(desk_items()) as server:
         full = screenshot(chromium, server.url("/live"), tmp_path / f"{device}-feed.png", width, height)
         server.items = []
         empty = screenshot(chromium, server.url("/live"), tmp_path / f"{device}-empty.png", width, height)
@@ -329,16 +418,19 @@ def test_screenshot_has_the_feed(tmp_path: Path, device: str) -> None:
     shot, blank = read_png(full), read_png(empty)
     pixels, empty_pixels = list(shot.pixels()), list(blank.pixels())
     assert len(pixels) == width * height
-    # Not blank: the empty feed still draws the header and "No events" line; the feed draws far more.
+    # Not blank: the empty feed still draws the header, the controls and "No events"; the feed far more.
     background = _background(empty_pixels)  # the page background: the empty feed is mostly that
     ink = sum(p != background for p in pixels) / len(pixels)
     empty_ink = sum(p != background for p in empty_pixels) / len(empty_pixels)
-    assert len(set(empty_pixels)) > 10 and empty_ink > 0.001, "empty-feed screenshot is blank"
+    assert len(set(empty_pixels)) > 10 and empty_ink > 0.01, "empty-feed screenshot is blank"
     assert len(set(pixels)) > 100, "feed screenshot has almost no distinct colours"
-    assert ink > 0.15 and ink > 5 * empty_ink, f"feed cards missing? ink {ink:.3f} vs empty {empty_ink:.3f}"
+    assert ink > 0.3, f"feed missing? ink {ink:.3f} (empty feed {empty_ink:.3f})"
     changed = sum(a != b for a, b in zip(pixels, empty_pixels, strict=True)) / len(pixels)
-    assert changed > 0.1, f"feed and empty-feed screenshots differ in only {changed:.1%} of pixels"
-    # The cards are the page's column: on a phone they span the screen, on a laptop the centred 52rem.
+    assert changed > 0.05, f"feed and empty-feed screenshots differ in only {changed:.1%} of pixels"
+    # Colour: the timeline's type colours are drawn (the empty feed has none).
+    colourful = sum(max(p) - min(p) > 80 for p in pixels) / len(pixels)
+    assert colourful > 0.002 and colourful > 3 * sum(max(p) - min(p) > 80 for p in empty_pixels) / len(pixels)
+    # The desk is the page's column: on a phone it spans the screen, on a laptop the centred 52rem.
     rows_with_card = [row for row in range(height) if _card_span(shot, row, background)]
     assert rows_with_card, "no card rows found"
     left, right = _card_span(shot, rows_with_card[len(rows_with_card) // 2], background) or (0, 0)
@@ -394,7 +486,7 @@ LAYOUT_ITEMS = [
 LAYOUT_PROBE = """(() => {
   const vw = window.innerWidth, doc = document.documentElement;
   const out = [], tight = [], sizes = [];
-  for (const el of document.querySelectorAll("header, header *, #items, #items *")) {
+  for (const el of document.querySelectorAll("header, header *, .desk, .desk *")) {
     const r = el.getBoundingClientRect();
     const name = el.tagName.toLowerCase() + (el.className ? "." + el.className : "");
     if (r.width && (r.right > vw + 0.5 || r.left < -0.5)) out.push([name, r.left, r.right]);
@@ -425,3 +517,245 @@ def test_layout_fits_viewport(tmp_path: Path, device: str) -> None:
     assert not layout["tight"], f"content overflowing its box: {layout['tight']}"
     assert layout["texts"] > 20, f"too few text elements measured: {layout}"
     assert layout["minFont"] >= 12, f"text smaller than 12px: {layout['minFont']}"
+
+
+# ------------------------------------------------------------------ 5. every control, laptop and phone
+
+H = [i.headline for i in desk_items()]  # H[0] Valletta talks ... H[6] ceasefire proposal
+CARDS = '[...document.querySelectorAll("#items article.item h2")].map(h => h.textContent)'
+
+
+def wait_cards(browser: DevTools, expected: list[str], timeout: float = 15.0) -> None:
+    """Wait until the list shows exactly these headlines, in this order."""
+    try:
+        browser.wait_for(
+            f"JSON.stringify({CARDS}) === {json.dumps(json.dumps(expected, separators=(',', ':')))}", timeout
+        )
+    except TimeoutError:
+        pytest.fail(f"cards {browser.evaluate(CARDS)} != expected {expected}")
+
+
+def query(browser: DevTools) -> dict[str, str]:
+    return dict(parse_qsl(browser.evaluate("location.search").lstrip("?")))
+
+
+def choose(browser: DevTools, select: str, value: str) -> None:
+    """Pick an option with the keyboard: focus the select, then arrow to it (change fires each step)."""
+    browser.focus(select)
+    where = (
+        f"(() => {{ const s = document.querySelector({json.dumps(select)});"
+        f" return [s.selectedIndex, [...s.options].findIndex(o => o.value === {json.dumps(value)})]; }})()"
+    )
+    for _ in range(20):
+        current, target = browser.evaluate(where)
+        assert target >= 0, f"{select} has no option {value!r}"
+        if current == target:
+            return
+        browser.press(*(("ArrowDown", 40) if current < target else ("ArrowUp", 38)))
+    pytest.fail(f"{select} never reached {value!r}")
+
+
+def type_into(browser: DevTools, field: str, text: str) -> None:
+    browser.focus(field)
+    browser.type_text(text)
+
+
+def set_date(browser: DevTools, field: str, value: str) -> None:
+    """What the date picker does: set the value, fire input and change."""
+    browser.evaluate(
+        f"(() => {{ const e = document.querySelector({json.dumps(field)}); e.value = {json.dumps(value)};"
+        " e.dispatchEvent(new Event('input', {bubbles: true}));"
+        " e.dispatchEvent(new Event('change', {bubbles: true})); })()"
+    )
+
+
+@pytest.mark.parametrize("device", list(SIZES))
+def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, device: str) -> None:
+    chromium = require_chromium()
+    width, height = SIZES[device]
+    newest_first = [H[6], H[5], H[4], H[3], H[2], H[1], H[0]]
+    with feed_server(desk_items()) as server, devtools(chromium, tmp_path) as browser:
+        browser.open_page(width, height, mobile=device == "phone")
+        browser.navigate(server.url("/live"))
+        wait_cards(browser, newest_first)
+        assert browser.evaluate('document.getElementById("status").textContent').startswith("7 items")
+
+        # Free-text search looks in the reports' evidence too ("ferry" is only in an evidence sentence).
+        type_into(browser, "#f-q", "ferry")
+        wait_cards(browser, [H[0]])
+        assert query(browser) == {"q": "ferry"}
+        browser.click('#controls button[type="reset"]')
+        wait_cards(browser, newest_first)
+        assert query(browser) == {} and browser.evaluate('document.getElementById("f-q").value') == ""
+
+        # Type (an item counts for every type it holds: the Valletta talks also reached an AGREE).
+        choose(browser, "#f-type", "AGREE")
+        wait_cards(browser, [H[0]])
+        choose(browser, "#f-type", "CONSULT")
+        wait_cards(browser, [H[3], H[0]])
+        choose(browser, "#f-status", "scheduled")
+        wait_cards(browser, [H[3]])
+        assert query(browser) == {"type": "CONSULT", "status": "scheduled"}
+        # Back: the previous state, controls included.
+        browser.evaluate("history.back()")
+        wait_cards(browser, [H[3], H[0]])
+        assert browser.evaluate('document.getElementById("f-status").value') == ""
+        assert browser.evaluate('document.getElementById("f-type").value') == "CONSULT"
+        browser.click('#controls button[type="reset"]')
+        wait_cards(browser, newest_first)
+
+        # Actor and outlet (names compared without case), then minimum number of outlets.
+        type_into(browser, "#f-actor", "borovia")
+        wait_cards(browser, [H[6], H[5], H[3], H[2], H[1]])
+        type_into(browser, "#f-outlet", "harbour times")
+        wait_cards(browser, [H[5], H[2]])
+        assert query(browser) == {"actor": "borovia", "outlet": "harbour times"}
+        browser.click('#controls button[type="reset"]')
+        type_into(browser, "#f-min_sources", "3")
+        wait_cards(browser, [H[6], H[0]])
+        browser.click('#controls button[type="reset"]')
+
+        # Sort by number of sources, then by event date; a date range.
+        choose(browser, "#f-sort", "sources")
+        wait_cards(browser, [H[6], H[0], H[4], H[2], H[5], H[3], H[1]])
+        assert query(browser) == {"sort": "sources"}
+        choose(browser, "#f-sort", "updated")
+        wait_cards(browser, newest_first)
+        set_date(browser, "#f-from", "2025-05-15")
+        set_date(browser, "#f-to", "2025-05-17")
+        wait_cards(browser, [H[4], H[3], H[2]])
+        assert query(browser) == {"from": "2025-05-15", "to": "2025-05-17"}
+        assert "3 items of 7" in browser.evaluate('document.getElementById("status").textContent')
+        browser.click('#controls button[type="reset"]')
+        wait_cards(browser, newest_first)
+
+        # The glance's type list is a filter too.
+        browser.click('#type-counts button[data-type="THREATEN"]')
+        wait_cards(browser, [H[5]])
+        assert (
+            browser.evaluate(
+                'document.querySelector("#type-counts [data-type=THREATEN]").getAttribute("aria-pressed")'
+            )
+            == "true"
+        )
+        assert browser.evaluate('document.getElementById("f-type").value') == "THREATEN"
+
+        # Follow the item: its page shows the evidence with the trigger marked; back returns to the filter.
+        browser.click("#items article.item h2 a")
+        browser.wait_for(
+            '!!document.body && document.body.getAttribute("data-view") === "item"'
+            ' && !!document.querySelector("mark")'
+        )
+        assert browser.evaluate("location.pathname") == "/feed/6f70819203142536"
+        assert browser.evaluate('document.querySelector("mark").textContent') == "threatened"
+        assert browser.evaluate('document.querySelector(".detail h2").textContent') == H[5]
+        browser.evaluate("history.back()")
+        browser.wait_for('!!document.body && document.body.getAttribute("data-view") === "list"')
+        wait_cards(browser, [H[5]])
+        assert browser.evaluate('document.getElementById("f-type").value') == "THREATEN"
+
+        # A shared link opens on the same view.
+        browser.navigate(server.url("/live?q=valletta&sort=sources"))
+        wait_cards(browser, [H[0]])
+        assert browser.evaluate('document.getElementById("f-q").value') == "valletta"
+        assert browser.evaluate('document.getElementById("f-sort").value') == "sources"
+        layout = browser.evaluate(LAYOUT_PROBE)
+    assert layout["scrollWidth"] <= width and not layout["out"], layout
+
+
+def test_controls_are_labelled_and_reachable_by_keyboard(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    with feed_server(desk_items()) as server, devtools(chromium, tmp_path) as browser:
+        browser.open_page(*SIZES["laptop"], mobile=False)
+        browser.navigate(server.url("/live"))
+        wait_cards(
+            browser, [i.headline for i in sorted(desk_items(), key=lambda i: i.last_seen, reverse=True)]
+        )
+        unlabelled = browser.evaluate(
+            '[...document.querySelectorAll("#controls input, #controls select")]'
+            ".filter(e => !e.labels.length || !e.labels[0].textContent.trim()).map(e => e.id)"
+        )
+        assert unlabelled == []
+        order = []
+        for _ in range(30):  # date inputs take a stop per part (month, day, year)
+            browser.press("Tab", 9)
+            order.append(browser.evaluate("document.activeElement.id || document.activeElement.textContent"))
+    assert order[0] == "Skip to events"
+    for control in ("f-q", "f-type", "f-status", "f-actor", "f-outlet", "f-min_sources", "f-sort"):
+        assert control in order, (control, order)
+
+
+# ------------------------------------------------------------------ 6. live updates: a marker, not a jump
+
+
+def test_new_items_are_announced_not_inserted(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    items = desk_items()
+    older = [i for i in items if i.headline != H[6]]
+    with feed_server(older) as server, devtools(chromium, tmp_path) as browser:
+        browser.open_page(*SIZES["laptop"], mobile=False)
+        browser.navigate(server.url("/live"))
+        wait_cards(browser, [H[5], H[4], H[3], H[2], H[1], H[0]])
+        deadline = time.monotonic() + 20
+        while server.not_modified == 0:  # the page polls with If-None-Match; nothing changed: 304
+            assert time.monotonic() < deadline, "the page never polled with If-None-Match"
+            time.sleep(0.2)
+        server.items = items
+        browser.wait_for('!document.getElementById("fresh").hidden', timeout=20)
+        assert browser.evaluate('document.getElementById("fresh").textContent') == "1 new item \u2014 show"
+        wait_cards(browser, [H[5], H[4], H[3], H[2], H[1], H[0]])  # nothing moved under the reader
+        browser.click("#fresh")
+        wait_cards(browser, [H[6], H[5], H[4], H[3], H[2], H[1], H[0]])
+        assert browser.evaluate('document.getElementById("fresh").hidden')
+    polls = [r for r in server.requests if r.startswith("/feed?")]
+    assert any("after=" in r for r in polls), polls
+
+
+# ------------------------------------------------------------------ 7. 5,000 items: first render under 1 s
+
+BULK = 5000
+
+
+def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    items = bulk_items(BULK)
+    timings = []
+    with feed_server(items) as server, devtools(chromium, tmp_path) as browser:
+        browser.open_page(*SIZES["laptop"], mobile=False)
+        browser.navigate(server.url("/feed/none"))  # the browser's own start-up is not the page's time
+        browser.wait_for('document.readyState === "complete"')
+        for _ in range(3):  # report every run
+            browser.navigate(server.url("/live"))
+            started = browser.wait_for(
+                'performance.getEntriesByName("first-render").length > 0 &&'
+                ' performance.getEntriesByName("first-render")[0].startTime'
+            )
+            timings.append(float(started))
+        status = browser.evaluate('document.getElementById("status").textContent')
+        shown = browser.evaluate('document.querySelectorAll("#items article.item").length')
+        segments = browser.evaluate('document.querySelectorAll("#timeline rect").length')
+        browser.click("#more")
+        browser.wait_for('document.querySelectorAll("#items article.item").length === 200')
+    print(
+        f"\nfirst render of /live with {BULK} items in the window: "
+        + ", ".join(f"{t:.0f} ms" for t in timings)
+    )
+    assert status.startswith(f"{BULK} items"), status
+    assert shown == 100 and segments >= 7 * 10, (shown, segments)
+    assert max(timings) < 1000, f"first render took {timings} ms"
+
+
+# ------------------------------------------------------------------ 8. item page: degrades, and 404
+
+
+def test_item_page_without_reports_and_missing_item(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    with feed_server(REALISTIC) as server:
+        dom = dump_dom(chromium, server.url(item_href(CALL)), tmp_path)
+        missing = dump_dom(chromium, server.url("/feed/0000000000000000"), tmp_path)
+    assert "Reports (0)" in dom and "carries no per-report evidence (1 event(s) merged)" in dom
+    assert "<td>teleSUR</td><td>2025-05-19</td>" in dom and "<td>ANI</td><td>2025-05-19</td>" in dom
+    assert f'<a href="{TELESUR.url}" rel="noopener noreferrer nofollow" target="_blank">' in dom
+    assert "<dt>First seen</dt><dd>2025-05-19 10:00 UTC</dd>" in dom
+    assert "Quotes (1)" in dom and "<cite>\u2014 Dmitry Peskov</cite>" in dom
+    assert "No such item: it may have left the window." in missing

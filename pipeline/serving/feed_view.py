@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from pipeline.codec import decode_record
+from pipeline.serving.query import facts
 from schemas import FeedItem
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,12 @@ class FeedView:
             self.items.pop(item_id, None)
         else:
             try:
-                self.items[item_id] = decode_record(FeedItem, value)
+                item = decode_record(FeedItem, value)
             except ValidationError:
                 log.warning("feed view: undecodable record for key %s skipped", item_id)
                 return
+            facts(item)  # derived once, as it arrives, not on the first request that reads it
+            self.items[item_id] = item
         self.updates += 1
 
     def current(self, horizon: dt.timedelta) -> list[FeedItem]:

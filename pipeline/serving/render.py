@@ -1,30 +1,23 @@
-"""Render feed items for people and feed readers: JSON Feed 1.1, Atom 1.0 and a live HTML page.
+"""Render feed items for feed readers: JSON Feed 1.1 and Atom 1.0 (the HTML pages are in ``page``).
 
 Article text is untrusted.  JSON is escaped by ``json``, Atom is built with
 ElementTree (which escapes text and attributes; characters XML 1.0 forbids are
-dropped first), links are only ever http(s), and the HTML page carries no data
-at all: its script fetches ``/feed`` and builds the DOM with ``textContent``.
-The page's Content-Security-Policy allows exactly its own inline script and
-style by sha256 hash (no 'unsafe-inline'), so even an injected inline script or
-``on*=`` handler could not run; ``page_security_policy()`` gives the same
-policy for the server to send as a header too (``frame-ancestors`` only works
-there).
+dropped first), and links are only ever http(s).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import html
 import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from pipeline.feed.merge import EPOCH, norm_name
-from schemas.records import FeedItem, PloverType
+from pipeline.serving.query import DEFAULT_SORT, ordered
+from schemas.records import FeedItem
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -59,14 +52,14 @@ def _base(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
+def item_path(item_id: str) -> str:
+    """Path of an item's own page (HTML for browsers, JSON otherwise)."""
+    return "/feed/" + quote(item_id, safe="")
+
+
 def item_url(item: FeedItem, base_url: str) -> str:
-    """Permalink of an item on the diplofeed page."""
-    return f"{_base(base_url)}/#item-{item.id}"
-
-
-def _sorted(items: Iterable[FeedItem]) -> list[FeedItem]:
-    """Newest report first, then newest event; id breaks ties so input order never matters."""
-    return sorted(items, key=lambda i: (rfc3339(i.last_seen), rfc3339(i.event_time), i.id), reverse=True)
+    """Permalink of an item: its own page."""
+    return _base(base_url) + item_path(item.id)
 
 
 def _when_text(item: FeedItem) -> str:
@@ -111,11 +104,23 @@ def _outlets(item: FeedItem) -> list[str]:
     return list(seen.values())
 
 
-def render_json_feed(items: Iterable[FeedItem], *, base_url: str, title: str = "diplofeed") -> dict:
-    """JSON Feed 1.1 document (a dict ready for ``json.dumps``); structured data under ``_diplofeed``."""
+def render_json_feed(
+    items: Iterable[FeedItem],
+    *,
+    base_url: str,
+    title: str = "diplofeed",
+    sort: str = DEFAULT_SORT,
+    limit: int | None = None,
+    summary: dict[str, Any] | None = None,
+) -> dict:
+    """JSON Feed 1.1 document (a dict ready for ``json.dumps``); structured data under ``_diplofeed``.
+
+    ``limit`` keeps the first items of the sorted feed; ``summary`` (the glance of the whole
+    selection) goes under the feed's own ``_diplofeed`` extension key.
+    """
     base = _base(base_url)
     entries = []
-    for item in _sorted(items):
+    for item in ordered(items, sort, limit):
         entry: dict = {
             "id": item.id,
             "url": item_url(item, base),
@@ -134,15 +139,18 @@ def render_json_feed(items: Iterable[FeedItem], *, base_url: str, title: str = "
         if outlets:
             entry["authors"] = [{"name": o} for o in outlets]
         entries.append(entry)
-    return {
+    feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": title,
-        "home_page_url": f"{base}/",
+        "home_page_url": f"{base}/live",
         "feed_url": f"{base}/feed",
         "description": "Rolling, de-duplicated feed of diplomatic events.",
         "language": "en",
         "items": entries,
     }
+    if summary is not None:
+        feed[EXTENSION_KEY] = summary
+    return feed
 
 
 def _xml_text(value: str) -> str:
@@ -162,21 +170,27 @@ def atom_id(base_url: str, key: str) -> str:
 
 
 def render_atom(
-    items: Iterable[FeedItem], *, base_url: str, title: str = "diplofeed", feed_path: str = "/feed.atom"
+    items: Iterable[FeedItem],
+    *,
+    base_url: str,
+    title: str = "diplofeed",
+    feed_path: str = "/feed.atom",
+    sort: str = DEFAULT_SORT,
+    limit: int | None = None,
 ) -> str:
     """Atom 1.0 document as a string; ``updated`` is the newest ``last_seen`` (EPOCH when empty)."""
     ET.register_namespace("", ATOM_NS)
     base = _base(base_url)
-    ordered = _sorted(items)
+    chosen = ordered(items, sort, limit)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(feed, "id", atom_id(base, "feed"))
     _sub(feed, "title", title)
-    _sub(feed, "updated", rfc3339(max((i.last_seen for i in ordered), default=EPOCH)))
+    _sub(feed, "updated", rfc3339(max((i.last_seen for i in chosen), default=EPOCH)))
     _sub(feed, "link", rel="self", href=f"{base}{feed_path}", type="application/atom+xml")
-    _sub(feed, "link", rel="alternate", href=f"{base}/", type="text/html")
+    _sub(feed, "link", rel="alternate", href=f"{base}/live", type="text/html")
     _sub(_sub(feed, "author"), "name", "diplofeed")
     _sub(feed, "generator", "diplofeed")
-    for item in ordered:
+    for item in chosen:
         entry = _sub(feed, "entry")
         _sub(entry, "id", atom_id(base, f"item/{item.id}"))
         _sub(entry, "title", item.headline, type="text")
@@ -196,208 +210,16 @@ def render_atom(
     return ET.tostring(feed, encoding="unicode", xml_declaration=True)
 
 
-def filter_items(
-    items: Iterable[FeedItem],
-    actor: str | None = None,
-    type: str | PloverType | None = None,
-    since: dt.datetime | None = None,
-) -> list[FeedItem]:
-    """Items matching every given filter, in input order.
-
-    ``actor`` matches a canonical actor or the recipient, ignoring case and
-    accents; ``type`` a PLOVER type, ignoring case; ``since`` keeps items
-    reported or updated at or after it (``last_seen >= since``, naive = UTC),
-    which is what a client polling for news wants.
-    """
-    wanted_actor = norm_name(actor) if actor else None
-    wanted_type = (type.value if isinstance(type, PloverType) else type.strip()).upper() if type else None
-    since_utc = None if since is None else (since.replace(tzinfo=dt.UTC) if since.tzinfo is None else since)
-    kept = []
-    for item in items:
-        if wanted_type and item.type.value != wanted_type:
-            continue
-        if wanted_actor:
-            names = {norm_name(a) for a in item.actors}
-            if item.recipient:
-                names.add(norm_name(item.recipient))
-            if wanted_actor not in names:
-                continue
-        if since_utc is not None and item.last_seen < since_utc:
-            continue
-        kept.append(item)
-    return kept
-
-
-# --------------------------------------------------------------------------- live page
-
-_PAGE_CSS = """
-:root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--fg:#1b1f24;--muted:#5b6470;--line:#dde1e6;
---occurred:#1a7f37;--scheduled:#9a6700;--proposed:#6e40c9;--accent:#0b5cad}
-@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#171b21;--fg:#e6e9ed;--muted:#9aa4af;
---line:#2a3038;--accent:#5aa3f0}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",
-Roboto,sans-serif;-webkit-text-size-adjust:100%}
-header{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);padding:.6rem 1rem;
-display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:baseline;z-index:1}
-header h1{font-size:1.25rem;margin:0}
-#status{color:var(--muted);font-size:.85rem}
-main{max-width:52rem;margin:0 auto;padding:.75rem}
-.item{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.8rem 1rem;
-margin:0 0 .75rem}
-.item h2{font-size:1.1rem;margin:.1rem 0 .4rem;overflow-wrap:anywhere}
-.badges{display:flex;flex-wrap:wrap;gap:.3rem;margin:0 0 .4rem}
-.badge{font-size:.75rem;border:1px solid var(--line);border-radius:999px;padding:.05rem .55rem;
-text-transform:uppercase;letter-spacing:.03em}
-.badge.occurred{color:var(--occurred);border-color:var(--occurred)}
-.badge.scheduled{color:var(--scheduled);border-color:var(--scheduled)}
-.badge.proposed{color:var(--proposed);border-color:var(--proposed)}
-.meta{color:var(--muted);font-size:.9rem;margin:.15rem 0;overflow-wrap:anywhere}
-.sources{margin:.4rem 0 0;padding-left:1.1rem;font-size:.9rem}
-.sources li{overflow-wrap:anywhere}
-a{color:var(--accent)}
-blockquote{margin:.5rem 0 0;padding:.2rem .7rem;border-left:3px solid var(--line);font-size:.92rem;
-overflow-wrap:anywhere}
-blockquote cite{display:block;color:var(--muted);font-style:normal;font-size:.85rem}
-.empty{color:var(--muted);text-align:center;padding:2rem 0}
-@media (max-width:480px){body{font-size:15px}main{padding:.5rem}.item{padding:.7rem}
-.item h2{font-size:1.02rem}}
-"""
-
-_PAGE_JS = """
-"use strict";
-(function () {
-  var FEED = document.body.getAttribute("data-feed");
-  var EVERY = Number(document.body.getAttribute("data-refresh")) * 1000;
-  var list = document.getElementById("items");
-  var statusLine = document.getElementById("status");
-  var STATUSES = {occurred: 1, scheduled: 1, proposed: 1};
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-  function safeHref(url) {
-    if (typeof url !== "string") { return null; }
-    try {
-      var parsed = new URL(url);
-      return (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed.href : null;
-    } catch (e) { return null; }
-  }
-  function when(d) {
-    if (d.time_utc) {
-      return String(d.time_utc).replace("T", " ").replace(/:00(\\.0+)?(Z|\\+00:00)$/, " UTC");
-    }
-    if (d.date) { return String(d.date); }
-    return "undated";
-  }
-  function renderItem(d) {
-    var card = el("article", "item");
-    if (typeof d.id === "string") { card.id = "item-" + d.id; }
-    var badges = el("div", "badges");
-    badges.appendChild(el("span", "badge", d.type));
-    if (d.mode) { badges.appendChild(el("span", "badge", String(d.mode).replace(/_/g, " "))); }
-    badges.appendChild(el("span", STATUSES[d.status] ? "badge " + d.status : "badge", d.status));
-    card.appendChild(badges);
-    card.appendChild(el("h2", null, d.headline));
-    var meta = when(d) + (d.location ? " \\u00b7 " + d.location : "");
-    card.appendChild(el("p", "meta", meta));
-    if (Array.isArray(d.actors) && d.actors.length) {
-      card.appendChild(el("p", "meta", "Actors: " + d.actors.join(", ")));
-    }
-    var sources = Array.isArray(d.sources) ? d.sources : [];
-    var outlets = d.source_count || sources.length;
-    card.appendChild(el("p", "meta", "Sources (" + outlets + (outlets === 1 ? " outlet):" : " outlets):")));
-    var ul = el("ul", "sources");
-    sources.forEach(function (s) {
-      var li = el("li");
-      var label = [s.outlet, s.title].filter(Boolean).join(" \\u2014 ") || s.article_id;
-      var href = safeHref(s.url);
-      if (href) {
-        var a = el("a", null, label);
-        a.href = href; a.rel = "noopener noreferrer nofollow"; a.target = "_blank";
-        li.appendChild(a);
-      } else {
-        li.appendChild(el("span", null, label + (s.outlet || s.title ? " (" + s.article_id + ")" : "")));
-      }
-      ul.appendChild(li);
-    });
-    card.appendChild(ul);
-    (Array.isArray(d.quotes) ? d.quotes : []).forEach(function (q) {
-      var bq = el("blockquote");
-      bq.appendChild(el("span", null, "\\u201c" + q.text + "\\u201d"));
-      bq.appendChild(el("cite", null, "\\u2014 " + (q.speaker || "unattributed")));
-      card.appendChild(bq);
-    });
-    return card;
-  }
-  function render(feed) {
-    var items = (feed && Array.isArray(feed.items)) ? feed.items : [];
-    var nodes = items.map(function (it) { return renderItem(it._diplofeed || {}); });
-    if (!nodes.length) { nodes = [el("p", "empty", "No events in the window yet.")]; }
-    list.replaceChildren.apply(list, nodes);
-    statusLine.textContent = items.length + " items \\u00b7 updated " + new Date().toLocaleTimeString();
-  }
-  function poll() {
-    fetch(FEED, {headers: {Accept: "application/feed+json"}, cache: "no-store"})
-      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-      .then(render)
-      .catch(function (e) {
-        statusLine.textContent = "feed unavailable (" + e.message + "), retrying\\u2026";
-      })
-      .then(function () { setTimeout(poll, EVERY); });
-  }
-  poll();
-})();
-"""
-
-
-def _sha256_source(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
-def page_security_policy() -> str:
-    """CSP of the page: only its own script and style (by hash), fetches to self only."""
-    return (
-        f"default-src 'none'; script-src {_sha256_source(_PAGE_JS)}; style-src {_sha256_source(_PAGE_CSS)}; "
-        "connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'"
-    )
-
-
-def render_page(*, feed_path: str = "/feed", refresh_seconds: int = 5, title: str = "diplofeed") -> str:
-    """The live page: static HTML with no feed data in it; the script polls ``feed_path``."""
-    esc_title = html.escape(title)
-    feed = html.escape(feed_path)
-    return (
-        "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(page_security_policy())}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{esc_title}</title>\n<style>{_PAGE_CSS}</style>\n</head>\n"
-        f'<body data-feed="{feed}" data-refresh="{max(1, int(refresh_seconds))}">\n'
-        f'<header><h1>{esc_title}</h1><span id="status" role="status">loading\u2026</span></header>\n'
-        '<main id="items" aria-live="polite"></main>\n'
-        '<noscript><p class="empty">This page needs JavaScript to load the feed. '
-        f'The raw feed is at <a href="{feed}">{feed}</a>.</p></noscript>\n'
-        f"<script>{_PAGE_JS}</script>\n</body>\n</html>\n"
-    )
-
-
 __all__ = [
     "ATOM_NS",
     "EXTENSION_KEY",
     "JSON_FEED_VERSION",
     "atom_id",
     "content_text",
-    "filter_items",
+    "item_path",
     "item_url",
-    "page_security_policy",
     "render_atom",
     "render_json_feed",
-    "render_page",
     "rfc3339",
     "safe_url",
 ]

@@ -1,25 +1,19 @@
-"""HTTP routes on the worker's Faust web server: feed formats, the live page, metrics.
+"""HTTP routes on the worker's Faust web server: feed formats, the live page, item pages, metrics.
 
 All routes are read-only (GET).  The feed comes from the worker's read model of
-the compacted topic, so every worker serves the whole feed.
+the compacted topic, so every worker serves the whole feed; what each route
+answers is in ``routes`` (shared with the page tests' server).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from faust.web import Request, Response, View
 
 from pipeline.metrics import render_latest
-from pipeline.serving.render import (
-    filter_items,
-    page_security_policy,
-    render_atom,
-    render_json_feed,
-    render_page,
-)
+from pipeline.serving.routes import Reply, feed_reply, item_reply, live_reply
 
 if TYPE_CHECKING:
     import faust
@@ -28,70 +22,47 @@ if TYPE_CHECKING:
     from pipeline.serving.feed_view import FeedView
 
 
-def _since(raw: str | None) -> dt.datetime | str | None:
-    if not raw:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return f"since must be an ISO 8601 date or date-time, got {raw[:40]!r}"
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
 def register(app: faust.App, view: FeedView, metrics: Metrics, horizon: dt.timedelta) -> None:
     """Attach the routes to the app's web server."""
-    page = render_page(feed_path="/feed")
-    policy = page_security_policy()
 
     def base_url(request: Request) -> str:
         return f"{request.url.scheme}://{request.url.host}:{request.url.port}"
 
-    def selected(request: Request) -> tuple[list[Any], str | None]:
-        query = request.query
-        since = _since(query.get("since"))
-        if isinstance(since, str):
-            return [], since
-        items = filter_items(
-            view.current(horizon), actor=query.get("actor"), type=query.get("type"), since=since
+    def send(page: View, reply: Reply) -> Response:
+        return page.bytes(
+            reply.body, content_type=reply.content_type, status=reply.status, headers=dict(reply.headers)
         )
-        return items, None
+
+    def feed(page: View, request: Request, path: str) -> Response:
+        reply = feed_reply(
+            path,
+            view.current(horizon),
+            dict(request.query),
+            base_url=base_url(request),
+            generation=view.updates,
+            if_none_match=request.headers.get("If-None-Match"),
+        )
+        return send(page, reply)
 
     @app.page("/feed")
     class JsonFeed(View):
         async def get(self, request: Request) -> Response:
-            items, error = selected(request)
-            if error:
-                return self.json({"error": error}, status=400)
-            body = render_json_feed(items, base_url=base_url(request))
-            return self.bytes(
-                json.dumps(body, ensure_ascii=False).encode(), content_type="application/feed+json"
-            )
+            return feed(self, request, "/feed")
 
     @app.page("/feed.atom")
     class AtomFeed(View):
         async def get(self, request: Request) -> Response:
-            items, error = selected(request)
-            if error:
-                return self.json({"error": error}, status=400)
-            return self.bytes(
-                render_atom(items, base_url=base_url(request)).encode(), content_type="application/atom+xml"
-            )
+            return feed(self, request, "/feed.atom")
 
     @app.page("/feed/{item_id}")
     class FeedEntry(View):
         async def get(self, request: Request, item_id: str) -> Response:
-            item = view.items.get(item_id)
-            if item is None:
-                return self.json({"error": f"no feed item {item_id[:64]!r}"}, status=404)
-            return self.bytes(item.model_dump_json().encode(), content_type="application/json")
+            return send(self, item_reply(view.items.get(item_id), item_id, request.headers.get("Accept")))
 
     @app.page("/live")
     class LivePage(View):
         async def get(self, request: Request) -> Response:
-            response = self.bytes(page.encode(), content_type="text/html")
-            response.headers["Content-Security-Policy"] = policy
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            return response
+            return send(self, live_reply())
 
     @app.page("/metrics")
     class MetricsPage(View):
