@@ -56,8 +56,19 @@ class Facts:
     first_seen: dt.datetime
     day: dt.date
     names: dict[str, str]  # participants: comparison key -> name as first written
-    outlets: frozenset[str]
+    pairs: tuple[tuple[str, str], ...]  # every two participants, by key
+    outlets: dict[str, str]  # outlets: comparison key -> name as first written
     text: str
+
+
+def _keyed(names: Iterable[str]) -> dict[str, str]:
+    """Comparison key -> the name as first written, for non-empty keys."""
+    keyed: dict[str, str] = {}
+    for name in names:
+        key = norm_name(name)
+        if key:
+            keyed.setdefault(key, name)
+    return keyed
 
 
 _FACTS: dict[int, tuple[FeedItem, Facts]] = {}
@@ -69,18 +80,15 @@ def facts(item: FeedItem) -> Facts:
     cached = _FACTS.get(id(item))
     if cached is not None and cached[0] is item:
         return cached[1]
-    names: dict[str, str] = {}
-    for name in participants(item):
-        key = norm_name(name)
-        if key:
-            names.setdefault(key, name)
+    names = _keyed(participants(item))
     derived = Facts(
         event_time=_utc(item.event_time),
         last_seen=_utc(item.last_seen),
         first_seen=_utc(item.first_seen),
         day=event_day(item),
         names=names,
-        outlets=frozenset(norm_name(s.outlet) for s in item.sources if s.outlet),
+        pairs=tuple(combinations(sorted(names), 2)),
+        outlets=_keyed(s.outlet for s in item.sources if s.outlet),
         text=search_text(item),
     )
     if len(_FACTS) >= _MAX_FACTS:
@@ -222,17 +230,6 @@ def filter_items(
     return [item for item in items if query.matches(item)]
 
 
-def _names(names: Iterable[str], shown: dict[str, str]) -> set[str]:
-    """Comparison keys of the names, remembering how each key was first written."""
-    keys = set()
-    for name in names:
-        key = norm_name(name)
-        if key:
-            keys.add(key)
-            shown.setdefault(key, name)
-    return keys
-
-
 def _filled(by_day: dict[dt.date, Counter[str]]) -> list[dict[str, Any]]:
     """Every day from the first to the last (gaps drawn as empty days), each with its counts by type."""
     if not by_day:
@@ -257,10 +254,10 @@ def window_facets(window: list[FeedItem]) -> dict[str, list[str]]:
     shown: dict[str, str] = {}
     for item in window:
         known = facts(item)
-        for key, name in known.names.items():
-            shown.setdefault(key, name)
+        shown.update(known.names)
+        shown.update(known.outlets)
         actors.update(known.names.keys())
-        outlets.update(_names((s.outlet for s in item.sources if s.outlet), shown))
+        outlets.update(known.outlets.keys())
     return {"actors": _ranked(actors, shown, TOP_ACTORS), "outlets": _ranked(outlets, shown, None)}
 
 
@@ -291,10 +288,9 @@ def glance(
         if day is None:
             day = by_day[known.day] = Counter()
         day[type_] += 1
-        if len(known.names) > 1:
-            for key, name in known.names.items():
-                shown.setdefault(key, name)
-            pairs.update(combinations(sorted(known.names), 2))
+        if known.pairs:
+            shown.update(known.names)
+            pairs.update(known.pairs)
         seen = known.first_seen
         latest = seen if latest is None or seen > latest else latest
         new += query.after is not None and seen > query.after
