@@ -580,6 +580,12 @@ def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, 
         browser.navigate(server.url("/live"))
         wait_cards(browser, newest_first)
         assert browser.evaluate('document.getElementById("status").textContent').startswith("7 items")
+        # On a phone the controls start folded (the feed comes first); one tap opens them.
+        is_open = 'document.getElementById("filters").open'
+        assert browser.evaluate(is_open) == (device == "laptop")
+        if device == "phone":
+            browser.click("#filters summary")
+            assert browser.evaluate(is_open)
 
         # Free-text search looks in the reports' evidence too ("ferry" is only in an evidence sentence).
         type_into(browser, "#f-q", "ferry")

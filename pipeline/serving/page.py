@@ -48,7 +48,10 @@ def _field(name: str, label: str, control: str, cls: str = "field") -> str:
 
 
 def _controls() -> str:
-    """The filter form: each control named as the ``/feed`` query parameter it sets."""
+    """The filter form: each control named as the ``/feed`` query parameter it sets.
+
+    In a ``<details>``: on a phone the script folds it when no filter is set, so the feed shows first.
+    """
     types = _options([("", "All types"), *((t.value, t.value) for t in PloverType)])
     statuses = _options([("", "Any status"), *((s.value, s.value) for s in EventStatus)])
     sorts = _options(list(SORT_LABELS.items()))
@@ -76,10 +79,11 @@ def _controls() -> str:
         _field("sort", "Sort by", f'<select id="f-sort" name="sort">{sorts}</select>'),
     ]
     return (
+        '<details id="filters" open><summary>Search, filters and sort</summary>'
         '<form id="controls" role="search" aria-label="Filter and sort events">'
         + "".join(fields)
         + '<div class="actions"><button type="reset">Clear filters</button></div>'
-        '<datalist id="actors-list"></datalist><datalist id="outlets-list"></datalist></form>'
+        '<datalist id="actors-list"></datalist><datalist id="outlets-list"></datalist></form></details>'
     )
 
 

@@ -304,6 +304,9 @@
       resized = setTimeout(function () { if (shown && !pending) { load(false); } }, 250);
     });
     stateFromUrl();
+    if (window.matchMedia("(max-width: 640px)").matches && !stateQuery().toString()) {
+      document.getElementById("filters").open = false;
+    }
     load(false);
   }
 
