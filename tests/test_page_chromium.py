@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 
@@ -372,6 +372,42 @@ def test_untrusted_text_stays_text(tmp_path: Path, prefix: str) -> None:
     # A source with a script URL is a label, not a link, with its article id shown as text.
     assert (
         f"Outlet {text_escaped(SCRIPT)} \u2014 Title {text_escaped(SCRIPT)} (bad0000000000000)</span>" in dom
+    )
+
+
+@pytest.mark.parametrize("prefix", ["", "/nocsp"], ids=["as-served", "without-csp"])
+def test_hostile_address_fills_controls_as_text(tmp_path: Path, prefix: str) -> None:
+    """A shared link is untrusted too: its parameters become control values, never markup."""
+    chromium = require_chromium()
+    params = {"q": IMG, "actor": SCRIPT, "outlet": SVG, "from": SCRIPT, "type": SCRIPT, "sort": ANCHOR}
+    with feed_server(hostile_items()) as server, devtools(chromium, tmp_path) as browser:
+        browser.open_page(*SIZES["laptop"], mobile=False)
+        browser.navigate(server.url(f"{prefix}/live?{urlencode(params)}"))
+        browser.wait_for('document.querySelector("#items .empty") !== null')
+        page = browser.evaluate(
+            "({title: document.title,"
+            " values: Object.fromEntries([...document.querySelectorAll('#controls [name]')]"
+            ".map(e => [e.name, e.value])),"
+            " injected: document.querySelectorAll("
+            "'img, iframe, script, #items svg, [onerror], [onload]').length,"
+            " empty: document.querySelector('#items .empty').textContent})"
+        )
+        asked = [r for r in server.requests if r.startswith("/feed?")]
+    assert page["title"] == PAGE_TITLE
+    assert page["injected"] == 1  # the page's own <script>
+    assert page["empty"] == "No events match these filters."
+    # Free-text controls hold the text as given; a date, a type and a sort that are not one are dropped.
+    assert {k: page["values"][k] for k in ("q", "actor", "outlet")} == {
+        "q": IMG,
+        "actor": SCRIPT,
+        "outlet": SVG,
+    }
+    assert (
+        page["values"]["from"] == "" and page["values"]["type"] == "" and page["values"]["sort"] == "updated"
+    )
+    sent = [dict(parse_qsl(r.partition("?")[2])) for r in asked]
+    assert sent and all(
+        q["q"] == IMG and "from" not in q and "type" not in q and "sort" not in q for q in sent
     )
 
 

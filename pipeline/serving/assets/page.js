@@ -38,7 +38,8 @@
       return String(d.time_utc).replace("T", " ").replace(/:00(\.0+)?(Z|\+00:00)$/, " UTC");
     }
     if (d.date) { return String(d.date); }
-    return "undated";
+    var reported = list(d.sources).map(function (s) { return s.published_date; }).filter(Boolean).sort()[0];
+    return reported ? "undated \u00b7 reported " + reported : "undated";
   }
   function stamp(value) {
     return value ? String(value).replace("T", " ").replace(/:\d\d(\.\d+)?(Z|\+00:00)$/, " UTC") : "unknown";
@@ -116,7 +117,11 @@
     function control(name) { return form.elements.namedItem(name); }
     function stateFromUrl() {
       var params = new URLSearchParams(location.search);
-      FIELDS.forEach(function (name) { control(name).value = params.get(name) || (name === "sort" ? "updated" : ""); });
+      FIELDS.forEach(function (name) {
+        var field = control(name);
+        field.value = params.get(name) || "";
+        if (name === "sort" && !field.value) { field.value = "updated"; }  // no sort, or not one we have
+      });
     }
     function stateQuery() {
       var params = new URLSearchParams();
