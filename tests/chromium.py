@@ -175,7 +175,7 @@ class FeedServer:
             self.feed_requests += 1
             reply = feed_reply(
                 parts.path,
-                self._items,
+                lambda: self._items,
                 params,
                 base_url=self.base_url,
                 generation=self.generation,

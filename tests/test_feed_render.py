@@ -420,12 +420,12 @@ def test_bad_query_is_a_400_that_says_why(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         FeedQuery.parse(params)
-    reply = feed_reply("/feed", items, params, base_url=BASE, generation=1)
+    reply = feed_reply("/feed", lambda: items, params, base_url=BASE, generation=1)
     assert reply.status == 400 and message in json.loads(reply.body)["error"]
 
 
 def test_feed_limit_and_glance(items: list[FeedItem]) -> None:
-    reply = feed_reply("/feed", items, {"limit": "2", "sort": "sources"}, base_url=BASE, generation=1)
+    reply = feed_reply("/feed", lambda: items, {"limit": "2", "sort": "sources"}, base_url=BASE, generation=1)
     doc = json.loads(reply.body)
     assert reply.status == 200 and reply.content_type == "application/feed+json"
     assert len(doc["items"]) == 2 and doc["items"][0]["_diplofeed"]["mode"] == "phone"
@@ -447,7 +447,9 @@ def test_feed_limit_and_glance(items: list[FeedItem]) -> None:
     assert summary["facets"]["outlets"] == sorted(summary["facets"]["outlets"], key=str.casefold)
     assert "ANI" in summary["facets"]["outlets"] and "new" not in summary
     # A filtered glance covers the selection; window facets stay the window's.
-    threats = json.loads(feed_reply("/feed", items, {"type": "THREATEN"}, base_url=BASE, generation=1).body)
+    threats = json.loads(
+        feed_reply("/feed", lambda: items, {"type": "THREATEN"}, base_url=BASE, generation=1).body
+    )
     assert threats["_diplofeed"]["total"] == 1 and threats["_diplofeed"]["window_total"] == 4
     assert threats["_diplofeed"]["facets"] == summary["facets"]
     # "new": items first seen after the page's last render.
@@ -456,32 +458,45 @@ def test_feed_limit_and_glance(items: list[FeedItem]) -> None:
     assert glance(items, items, FeedQuery.parse(after))["new"] == 1
     assert glance(items, items, FeedQuery.parse({"after": newest.isoformat()}))["new"] == 0
     # Atom takes the same query.
-    atom = feed_reply("/feed.atom", items, {"q": "sanctions"}, base_url=BASE, generation=1)
+    atom = feed_reply("/feed.atom", lambda: items, {"q": "sanctions"}, base_url=BASE, generation=1)
     assert atom.content_type == "application/atom+xml"
     assert len(ET.fromstring(atom.body).findall(f"{A}entry")) == 1
 
 
 def test_feed_etag_answers_304_until_the_view_changes(items: list[FeedItem]) -> None:
-    first = feed_reply("/feed", items, {"actor": "Russia"}, base_url=BASE, generation=7)
+    first = feed_reply("/feed", lambda: items, {"actor": "Russia"}, base_url=BASE, generation=7)
     tag = first.headers["ETag"]
     assert first.status == 200 and tag.startswith('"') and first.headers["Cache-Control"] == "no-cache"
 
     def again(generation: int = 7, params: dict[str, str] | None = None, sent: str = tag) -> int:
         query = params if params is not None else {"actor": "Russia"}
         return feed_reply(
-            "/feed", items, query, base_url=BASE, generation=generation, if_none_match=sent
+            "/feed", lambda: items, query, base_url=BASE, generation=generation, if_none_match=sent
         ).status
 
     assert again() == 304
+
+    def unread() -> list[FeedItem]:
+        raise AssertionError("the window was read for a 304")
+
+    assert (
+        feed_reply(
+            "/feed", unread, {"actor": "Russia"}, base_url=BASE, generation=7, if_none_match=tag
+        ).status
+        == 304
+    )
     assert again(sent=f'"other", W/{tag}') == 304 and again(sent="*") == 304
     assert again(params={"actor": "Russia", "after": "2025-05-19T00:00:00Z"}) == 304  # after: only a count
     assert again(generation=8) == 200  # the view changed
     assert again(params={"actor": "Ukraine"}) == 200  # another selection
     assert again(sent='"something-else"') == 200
-    assert feed_reply("/feed.atom", items, {"actor": "Russia"}, base_url=BASE, generation=7,
-                      if_none_match=tag).status == 200  # fmt: skip
-    assert feed_reply("/feed", items, {"actor": "Russia"}, base_url="https://other.example", generation=7,
-                      if_none_match=tag).status == 200  # fmt: skip
+    russia = {"actor": "Russia"}
+    atom = feed_reply("/feed.atom", lambda: items, russia, base_url=BASE, generation=7, if_none_match=tag)
+    assert atom.status == 200  # another format
+    elsewhere = feed_reply(
+        "/feed", lambda: items, russia, base_url="https://b.example", generation=7, if_none_match=tag
+    )
+    assert elsewhere.status == 200  # another address: other links inside
 
 
 def test_item_is_a_page_for_browsers_and_json_otherwise(items: list[FeedItem]) -> None:

@@ -68,3 +68,23 @@ def test_worker_routes_negotiate_filter_and_revalidate() -> None:
     assert (
         live[0] == 200 and live[1]["X-Content-Type-Options"] == "nosniff" and b'data-view="list"' in live[2]
     )
+
+
+def test_feed_view_hides_items_past_the_horizon_and_applies_tombstones() -> None:
+    view = FeedView()
+    items = desk_items()  # one event a day over seven days
+    for item in items:
+        view.apply(item.id.encode(), item.model_dump_json().encode())
+    view.apply(b"garbage", b"{not json")  # skipped, not fatal
+    assert view.updates == len(items)
+    by_time = sorted(items, key=lambda i: i.event_time)
+    two_days = dt.timedelta(days=2)
+
+    def within(newest: dt.datetime) -> set[str]:
+        return {i.id for i in items if newest - two_days <= i.event_time <= newest}
+
+    live = {i.id for i in view.current(two_days)}
+    assert live == within(by_time[-1].event_time) and len(live) == 3  # days 4, 5 and 6
+    view.apply(by_time[-1].id.encode(), None)  # tombstone: gone; the horizon counts from the next newest
+    assert by_time[-1].id not in view.items
+    assert {i.id for i in view.current(two_days)} == within(by_time[-2].event_time)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -48,17 +47,13 @@ class FeedView:
         self.updates += 1
 
     def current(self, horizon: dt.timedelta) -> list[FeedItem]:
-        """Live items, newest event first; items past the horizon are hidden even before their tombstone."""
-        items: Iterable[FeedItem] = self.items.values()
-        times = [_utc(item.event_time) for item in self.items.values()]
-        if times:
-            cutoff = max(times) - horizon
-            items = [item for item in items if _utc(item.event_time) >= cutoff]
-        return sorted(items, key=lambda item: (_utc(item.event_time), item.id), reverse=True)
-
-
-def _utc(when: dt.datetime) -> dt.datetime:
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
+        """Live items, in no particular order (each route sorts what it selects); items past the
+        horizon are hidden even before their tombstone."""
+        items = list(self.items.values())
+        if not items:
+            return items
+        cutoff = max(facts(item).event_time for item in items) - horizon
+        return [item for item in items if facts(item).event_time >= cutoff]
 
 
 async def follow_feed_topic(view: FeedView, bootstrap: str, topic: str, security: dict[str, object]) -> None:

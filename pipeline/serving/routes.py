@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from pipeline.serving.page import page_security_policy, render_item_page, render_page
@@ -68,14 +68,17 @@ def matches_etag(if_none_match: str | None, etag: str) -> bool:
 
 def feed_reply(
     path: str,
-    window: list[FeedItem],
+    window: Callable[[], list[FeedItem]],
     params: Mapping[str, str],
     *,
     base_url: str,
     generation: int,
     if_none_match: str | None = None,
 ) -> Reply:
-    """``/feed`` (JSON Feed with the selection's glance) or ``/feed.atom``, filtered as the query says."""
+    """``/feed`` (JSON Feed with the selection's glance) or ``/feed.atom``, filtered as the query says.
+
+    ``window`` gives the live items; it is not called at all when the answer is a 304.
+    """
     etag = feed_etag(generation, base_url, path, params)
     cache = {"ETag": etag, "Cache-Control": "no-cache"}
     if matches_etag(if_none_match, etag):
@@ -84,7 +87,8 @@ def feed_reply(
         query = FeedQuery.parse(params)
     except ValueError as error:
         return _error(400, str(error))
-    selected = query.select(window)
+    items = window()
+    selected = query.select(items)
     if path.endswith(".atom"):
         text = render_atom(selected, base_url=base_url, sort=query.sort, limit=query.limit)
         return Reply(200, text.encode(), ATOM_TYPE, cache)
@@ -93,7 +97,7 @@ def feed_reply(
         base_url=base_url,
         sort=query.sort,
         limit=query.limit,
-        summary=glance(selected, window, query, facets=_window_facets(generation, window)),
+        summary=glance(selected, items, query, facets=_window_facets(generation, items)),
     )
     return Reply(200, json.dumps(feed, ensure_ascii=False).encode(), JSON_FEED_TYPE, cache)
 

@@ -36,7 +36,7 @@ def register(app: faust.App, view: FeedView, metrics: Metrics, horizon: dt.timed
     def feed(page: View, request: Request, path: str) -> Response:
         reply = feed_reply(
             path,
-            view.current(horizon),
+            lambda: view.current(horizon),
             dict(request.query),
             base_url=base_url(request),
             generation=view.updates,
