@@ -14,7 +14,13 @@ import yaml
 from pipeline.config import Settings
 from pipeline.metrics import TOPICS
 from pipeline.monitoring import LagSampler
-from pipeline.tools.schema_export import ASYNCAPI_PATH, JSON_DIR, asyncapi_document, render_asyncapi
+from pipeline.tools.schema_export import (
+    ASYNCAPI_PATH,
+    JSON_DIR,
+    asyncapi_document,
+    render_asyncapi,
+    render_topology_table,
+)
 from pipeline.topology import CONTRACTS, TOPOLOGY, faust_topics, lagged_topics, topic_specs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,3 +110,17 @@ def test_asyncapi_document_validates_against_the_specification() -> None:
     broken = json.loads(json.dumps(document))
     next(iter(broken["operations"].values()))["action"] = "publish"  # AsyncAPI 2 vocabulary: invalid in 3
     assert list(validator.iter_errors(broken))
+
+
+def test_readme_topic_table_is_generated_from_the_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    start, end = "<!-- topology-table:start -->\n", "<!-- topology-table:end -->"
+    table = readme[readme.index(start) + len(start) : readme.index(end)]
+    assert table == render_topology_table(), "paste render_topology_table() into the README"
+
+
+def test_readme_code_map_names_existing_paths() -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("### Code map") : readme.index("## Commands")]
+    for path in re.findall(r"`((?:pipeline|agents|schemas)/[\w/.-]*)`", section):
+        assert (REPO / path).exists(), path

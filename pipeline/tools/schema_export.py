@@ -134,6 +134,26 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
     }
 
 
+def render_topology_table() -> str:
+    """The README's topic table (between its ``topology-table`` markers), from the topology."""
+    settings = Settings.model_construct()
+    rows = [
+        "| topic | contract | key | partitions | cleanup | produced by | consumed by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for t in TOPOLOGY:
+        parts = (
+            "1" if t.partitioning.value == "single"
+            else f"`DIPLOFEED_{t.partitioning.value.upper()}` ({t.partitions(settings)})"
+        )  # fmt: skip
+        cleanup = "compact" if t.cleanup == "compact" else f"delete after {t.retention_days} days"
+        rows.append(
+            f"| `{t.name}` | `{t.contract.__name__}` | {t.key} | {parts} | {cleanup} | "
+            f"{', '.join(t.producers)} | {', '.join(t.consumers)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def render_asyncapi() -> str:
     return yaml.safe_dump(asyncapi_document(), sort_keys=False, allow_unicode=True, width=100)
 
