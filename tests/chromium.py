@@ -381,6 +381,26 @@ class DevTools:
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
         )
 
+    def watch_errors(self) -> None:
+        """From the next navigation on, record the page's uncaught errors and CSP violations.
+
+        The recorder is added over DevTools, which the page's CSP does not govern; read it with ``errors()``.
+        """
+        self.call("Page.enable")
+        self.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {
+                "source": "window.__pageErrors = [];"
+                "addEventListener('error', e => __pageErrors.push('error: ' + e.message));"
+                "addEventListener('unhandledrejection', e => __pageErrors.push('rejection: ' + e.reason));"
+                "document.addEventListener('securitypolicyviolation',"
+                " e => __pageErrors.push('csp: ' + e.violatedDirective + ' ' + (e.sample || e.blockedURI)));"
+            },
+        )
+
+    def errors(self) -> list[str]:
+        return list(self.evaluate("window.__pageErrors || ['error recorder missing']"))
+
     def navigate(self, url: str) -> None:
         self.call("Page.navigate", {"url": url})
 

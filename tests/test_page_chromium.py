@@ -613,6 +613,7 @@ def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, 
     newest_first = [H[6], H[5], H[4], H[3], H[2], H[1], H[0]]
     with feed_server(desk_items()) as server, devtools(chromium, tmp_path) as browser:
         browser.open_page(width, height, mobile=device == "phone")
+        browser.watch_errors()
         browser.navigate(server.url("/live"))
         wait_cards(browser, newest_first)
         assert browser.evaluate('document.getElementById("status").textContent').startswith("7 items")
@@ -692,6 +693,7 @@ def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, 
         assert browser.evaluate("location.pathname") == "/feed/6f70819203142536"
         assert browser.evaluate('document.querySelector("mark").textContent') == "threatened"
         assert browser.evaluate('document.querySelector(".detail h2").textContent') == H[5]
+        assert browser.errors() == []
         browser.evaluate("history.back()")
         browser.wait_for('!!document.body && document.body.getAttribute("data-view") === "list"')
         wait_cards(browser, [H[5]])
@@ -703,6 +705,7 @@ def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, 
         assert browser.evaluate('document.getElementById("f-q").value') == "valletta"
         assert browser.evaluate('document.getElementById("f-sort").value') == "sources"
         layout = browser.evaluate(LAYOUT_PROBE)
+        assert browser.errors() == [], "script errors or CSP violations on the page"
     assert layout["scrollWidth"] <= width and not layout["out"], layout
 
 
@@ -737,6 +740,7 @@ def test_new_items_are_announced_not_inserted(tmp_path: Path) -> None:
     older = [i for i in items if i.headline != H[6]]
     with feed_server(older) as server, devtools(chromium, tmp_path) as browser:
         browser.open_page(*SIZES["laptop"], mobile=False)
+        browser.watch_errors()
         browser.navigate(server.url("/live"))
         wait_cards(browser, [H[5], H[4], H[3], H[2], H[1], H[0]])
         deadline = time.monotonic() + 20
@@ -750,6 +754,7 @@ def test_new_items_are_announced_not_inserted(tmp_path: Path) -> None:
         browser.click("#fresh")
         wait_cards(browser, [H[6], H[5], H[4], H[3], H[2], H[1], H[0]])
         assert browser.evaluate('document.getElementById("fresh").hidden')
+        assert browser.errors() == []
     polls = [r for r in server.requests if r.startswith("/feed?")]
     assert any("after=" in r for r in polls), polls
 
@@ -766,6 +771,7 @@ def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
     timings = []
     with feed_server(items) as server, devtools(chromium, tmp_path) as browser:
         browser.open_page(*SIZES["laptop"], mobile=False)
+        browser.watch_errors()
         browser.navigate(server.url("/feed/none"))  # the browser's own start-up is not the page's time
         browser.wait_for('document.readyState === "complete"')
         for _ in range(3):  # report every run
@@ -780,6 +786,7 @@ def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
         segments = browser.evaluate('document.querySelectorAll("#timeline rect").length')
         browser.click("#more")
         browser.wait_for('document.querySelectorAll("#items article.item").length === 200')
+        errors = browser.errors()
     print(
         f"\nfirst render of /live with {BULK} items in the window: "
         + ", ".join(f"{t:.0f} ms" for t in timings)
@@ -787,6 +794,7 @@ def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
     assert status.startswith(f"{BULK} items"), status
     assert shown == 100 and segments >= 7 * 10, (shown, segments)
     assert max(timings) < 1000, f"first render took {timings} ms"
+    assert errors == [], errors
 
 
 # ------------------------------------------------------------------ 8. item page: degrades, and 404

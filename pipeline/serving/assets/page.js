@@ -112,6 +112,7 @@
     var typeSelect = document.getElementById("f-type");
     var types = [].slice.call(typeSelect.options).map(function (o) { return o.value; }).filter(Boolean);
     var limit = PAGE, shown = null, pending = null, etag = null, timer = null, lastField = null, seq = 0;
+    var committed = "";  // the query of the address: what is shown and polled (controls may be mid-edit)
 
     function color(type) { var i = types.indexOf(type); return COLORS[(i < 0 ? 0 : i) % COLORS.length]; }
     function control(name) { return form.elements.namedItem(name); }
@@ -122,6 +123,7 @@
         field.value = params.get(name) || "";
         if (name === "sort" && !field.value) { field.value = "updated"; }  // no sort, or not one we have
       });
+      committed = stateQuery().toString();
     }
     function stateQuery() {
       var params = new URLSearchParams();
@@ -132,7 +134,7 @@
       return params;
     }
     function commit(field) {
-      var query = stateQuery().toString();
+      var query = committed = stateQuery().toString();
       var url = location.pathname + (query ? "?" + query : "");
       if (url !== location.pathname + location.search) {
         if (field && field === lastField) { history.replaceState(null, "", url); } else { history.pushState(null, "", url); }
@@ -142,7 +144,7 @@
       load(false);
     }
     function feedUrl(after) {
-      var params = stateQuery();
+      var params = new URLSearchParams(committed);
       params.set("limit", String(limit));
       if (after) { params.set("after", after); }
       return FEED + "?" + params.toString();
@@ -309,7 +311,7 @@
       resized = setTimeout(function () { if (shown && !pending) { load(false); } }, 250);
     });
     stateFromUrl();
-    if (window.matchMedia("(max-width: 640px)").matches && !stateQuery().toString()) {
+    if (window.matchMedia("(max-width: 640px)").matches && !committed) {
       document.getElementById("filters").open = false;
     }
     load(false);
