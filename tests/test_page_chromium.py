@@ -12,7 +12,9 @@ import datetime as dt
 import gc
 import html
 import json
+import os
 import re
+import statistics
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -765,6 +767,12 @@ BULK = 5000
 
 
 def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
+    """From navigation to cards, charts and counts drawn, with 5,000 items in the window.
+
+    Each run is a new visitor after a change of the feed (the server's view moves on, so nothing of
+    the previous answer is reused); the median of five runs must be under a second, and every run is
+    printed with the machine's load, which on a shared machine moves single runs a lot.
+    """
     chromium = require_chromium()
     items = bulk_items(BULK)
     gc.collect()  # the 5,000 models were made an instant ago; a worker's view is not built mid-request
@@ -774,7 +782,8 @@ def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
         browser.watch_errors()
         browser.navigate(server.url("/feed/none"))  # the browser's own start-up is not the page's time
         browser.wait_for('document.readyState === "complete"')
-        for _ in range(3):  # report every run
+        for _ in range(5):
+            server.items = items  # a new state of the view: a new ETag, facets computed again
             browser.navigate(server.url("/live"))
             started = browser.wait_for(
                 'performance.getEntriesByName("first-render").length > 0 &&'
@@ -787,13 +796,15 @@ def test_first_render_with_5000_items_under_one_second(tmp_path: Path) -> None:
         browser.click("#more")
         browser.wait_for('document.querySelectorAll("#items article.item").length === 200')
         errors = browser.errors()
+    median = statistics.median(timings)
     print(
-        f"\nfirst render of /live with {BULK} items in the window: "
-        + ", ".join(f"{t:.0f} ms" for t in timings)
+        f"\nfirst render of /live with {BULK} items in the window: median {median:.0f} ms; runs "
+        + ", ".join(f"{t:.0f}" for t in timings)
+        + f" ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     assert status.startswith(f"{BULK} items"), status
     assert shown == 100 and segments >= 7 * 10, (shown, segments)
-    assert max(timings) < 1000, f"first render took {timings} ms"
+    assert median < 1000, f"first render took {timings} ms"
     assert errors == [], errors
 
 
