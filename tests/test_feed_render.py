@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import hashlib
 import json
 import re
@@ -516,3 +517,17 @@ def test_item_is_a_page_for_browsers_and_json_otherwise(items: list[FeedItem]) -
     assert missing.status == 404 and json.loads(missing.body) == {"error": "no feed item 'gone'"}
     live = live_reply()
     assert live.body.decode() == render_page() and live.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_item_facts_are_cached_per_object_and_forgotten_with_it(items: list[FeedItem]) -> None:
+    from pipeline.serving import query
+
+    item = items[0].model_copy(update={"headline": "Copy made for this test"})
+    first = query.facts(item)
+    assert query.facts(item) is first and " copy made for this test " in first.text
+    changed = item.model_copy(update={"headline": "Another headline"})  # a new object: its own facts
+    assert "another headline" in query.facts(changed).text
+    held = len(query._FACTS)
+    del item, first
+    gc.collect()
+    assert len(query._FACTS) == held - 1  # a replaced item does not keep its facts alive

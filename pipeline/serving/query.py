@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import heapq
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -71,14 +72,15 @@ def _keyed(names: Iterable[str]) -> dict[str, str]:
     return keyed
 
 
-_FACTS: dict[int, tuple[FeedItem, Facts]] = {}
-_MAX_FACTS = 100_000
+#: Facts by item object, held weakly: an item replaced in the feed view takes its facts with it.
+_FACTS: dict[int, tuple[weakref.ref[FeedItem], Facts]] = {}
 
 
 def facts(item: FeedItem) -> Facts:
     """The item's derived facts; cached by object (items are replaced, never changed, in the feed view)."""
-    cached = _FACTS.get(id(item))
-    if cached is not None and cached[0] is item:
+    key = id(item)
+    cached = _FACTS.get(key)
+    if cached is not None and cached[0]() is item:
         return cached[1]
     names = _keyed(participants(item))
     derived = Facts(
@@ -91,10 +93,14 @@ def facts(item: FeedItem) -> Facts:
         outlets=_keyed(s.outlet for s in item.sources if s.outlet),
         text=search_text(item),
     )
-    if len(_FACTS) >= _MAX_FACTS:
-        _FACTS.clear()
-    _FACTS[id(item)] = (item, derived)
+    _FACTS[key] = (weakref.ref(item, lambda ref: _forget(key, ref)), derived)
     return derived
+
+
+def _forget(key: int, ref: weakref.ref[FeedItem]) -> None:
+    entry = _FACTS.get(key)
+    if entry is not None and entry[0] is ref:  # not a newer object that reused the id
+        del _FACTS[key]
 
 
 def _date(name: str, raw: str) -> dt.date:
