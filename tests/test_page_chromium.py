@@ -749,6 +749,15 @@ def test_new_items_are_announced_not_inserted(tmp_path: Path) -> None:
         while server.not_modified == 0:  # the page polls with If-None-Match; nothing changed: 304
             assert time.monotonic() < deadline, "the page never polled with If-None-Match"
             time.sleep(0.2)
+        # The view changes but not what this page shows (same items again): polled, nothing announced.
+        asked = server.feed_requests
+        server.items = list(older)
+        deadline = time.monotonic() + 20
+        while server.feed_requests == asked:
+            assert time.monotonic() < deadline, "the page stopped polling"
+            time.sleep(0.2)
+        time.sleep(0.5)
+        assert browser.evaluate('document.getElementById("fresh").hidden'), "a change elsewhere was announced"
         server.items = items
         browser.wait_for('!document.getElementById("fresh").hidden', timeout=20)
         assert browser.evaluate('document.getElementById("fresh").textContent') == "1 new item \u2014 show"

@@ -251,14 +251,19 @@
       var facets = summary.facets || {};
       datalist("actors-list", facets.actors);
       datalist("outlets-list", facets.outlets);
-      shown = {latest: summary.latest || null, total: total};
+      shown = {latest: summary.latest || null, total: total, signature: signature(feed)};
       pending = null;
       fresh.hidden = true;
       statusLine.textContent = total + " items" + (summary.window_total !== undefined && summary.window_total !== total
         ? " of " + summary.window_total : "") + " \u00b7 updated " + new Date().toLocaleTimeString();
       if (!performance.getEntriesByName("first-render").length) { performance.mark("first-render"); }
     }
+    function signature(feed) {
+      var summary = (feed && feed._diplofeed) || {};
+      return summary.total + "|" + list(feed && feed.items).map(function (it) { return it.id + "@" + it.date_modified; }).join(",");
+    }
     function announce(feed) {
+      if (signature(feed) === shown.signature) { return; }  // the feed changed elsewhere: nothing to show here
       var summary = (feed && feed._diplofeed) || {};
       var n = summary.new || 0;
       pending = feed;
