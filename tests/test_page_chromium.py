@@ -761,6 +761,8 @@ def test_new_items_are_announced_not_inserted(tmp_path: Path) -> None:
         server.items = items
         browser.wait_for('!document.getElementById("fresh").hidden', timeout=20)
         assert browser.evaluate('document.getElementById("fresh").textContent') == "1 new item \u2014 show"
+        status = browser.evaluate('document.getElementById("status").textContent')
+        assert "1 new item" in status, status  # the status line is a live region: screen readers hear it
         wait_cards(browser, [H[5], H[4], H[3], H[2], H[1], H[0]])  # nothing moved under the reader
         browser.click("#fresh")
         wait_cards(browser, [H[6], H[5], H[4], H[3], H[2], H[1], H[0]])

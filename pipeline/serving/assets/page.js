@@ -267,8 +267,10 @@
       var summary = (feed && feed._diplofeed) || {};
       var n = summary.new || 0;
       pending = feed;
-      fresh.textContent = n ? n + (n === 1 ? " new item" : " new items") + " \u2014 show" : "Feed updated \u2014 show";
+      var news = n ? n + (n === 1 ? " new item" : " new items") : "Feed updated";
+      fresh.textContent = news + " \u2014 show";
       fresh.hidden = false;
+      statusLine.textContent = shown.total + " items \u00b7 " + news.toLowerCase() + " (press the button above the list)";
     }
     function load(poll) {
       clearTimeout(timer);
