@@ -112,6 +112,7 @@
     var typeSelect = document.getElementById("f-type");
     var types = [].slice.call(typeSelect.options).map(function (o) { return o.value; }).filter(Boolean);
     var limit = PAGE, shown = null, pending = null, etag = null, timer = null, lastField = null, seq = 0;
+    var days = [];  // the timeline's data, redrawn at the new width when the window is resized
     var committed = "";  // the query of the address: what is shown and polled (controls may be mid-edit)
 
     function color(type) { var i = types.indexOf(type); return COLORS[(i < 0 ? 0 : i) % COLORS.length]; }
@@ -245,7 +246,8 @@
       var total = typeof summary.total === "number" ? summary.total : entries.length;
       more.hidden = entries.length >= total;
       more.textContent = "Show more (" + entries.length + " of " + total + " shown)";
-      timeline(list(summary.days));
+      days = list(summary.days);
+      timeline(days);
       typeCounts(summary.types);
       pairs(list(summary.pairs));
       var facets = summary.facets || {};
@@ -315,7 +317,7 @@
     var resized = null;
     window.addEventListener("resize", function () {
       clearTimeout(resized);
-      resized = setTimeout(function () { if (shown && !pending) { load(false); } }, 250);
+      resized = setTimeout(function () { timeline(days); }, 150);
     });
     stateFromUrl();
     if (window.matchMedia("(max-width: 640px)").matches && !committed) {
