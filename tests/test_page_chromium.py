@@ -695,6 +695,9 @@ def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, 
         assert browser.evaluate("location.pathname") == "/feed/6f70819203142536"
         assert browser.evaluate('document.querySelector("mark").textContent') == "threatened"
         assert browser.evaluate('document.querySelector(".detail h2").textContent') == H[5]
+        assert (
+            browser.evaluate('document.getElementById("back").getAttribute("href")') == "/live?type=THREATEN"
+        )
         assert browser.errors() == []
         browser.evaluate("history.back()")
         browser.wait_for('!!document.body && document.body.getAttribute("data-view") === "list"')

@@ -133,7 +133,7 @@ def render_page(*, feed_path: str = "/feed", refresh_seconds: int = 5, title: st
 def render_item_page(*, feed_path: str = "/feed", title: str = "diplofeed") -> str:
     """An item's page: the same for every item; the script fetches its own address as JSON."""
     content = (
-        '<nav class="desk back"><a href="/live">\u2190 All events</a></nav>'
+        '<nav class="desk back"><a id="back" href="/live">\u2190 All events</a></nav>'
         '<main id="items" tabindex="-1" aria-label="Event"></main>'
     )
     attrs = f'data-view="item" data-feed="{html.escape(feed_path)}" data-refresh="5"'

@@ -72,6 +72,13 @@
     return bq;
   }
 
+  /* The live page's last query, so an item page's way back returns to the same view. */
+  var MEMORY = "diplofeed.live-query";
+  function remember(query) { try { sessionStorage.setItem(MEMORY, query); } catch (e) { /* storage off */ } }
+  function recalled() {
+    try { return new URLSearchParams(sessionStorage.getItem(MEMORY) || "").toString(); } catch (e) { return ""; }
+  }
+
   /* ------------------------------------------------------------------ the live page */
 
   function renderItem(d) {
@@ -125,6 +132,7 @@
         if (name === "sort" && !field.value) { field.value = "updated"; }  // no sort, or not one we have
       });
       committed = stateQuery().toString();
+      remember(committed);
     }
     function stateQuery() {
       var params = new URLSearchParams();
@@ -136,6 +144,7 @@
     }
     function commit(field) {
       var query = committed = stateQuery().toString();
+      remember(query);
       var url = location.pathname + (query ? "?" + query : "");
       if (url !== location.pathname + location.search) {
         if (field && field === lastField) { history.replaceState(null, "", url); } else { history.pushState(null, "", url); }
@@ -404,6 +413,8 @@
     return box;
   }
   function itemPage() {
+    var query = recalled(), back = document.getElementById("back");
+    if (query) { back.href = "/live?" + query; back.textContent = "\u2190 Back to your view of the events"; }
     var main = document.getElementById("items");
     fetch(location.pathname, {headers: {Accept: "application/json"}, cache: "no-store"})
       .then(function (r) {
