@@ -731,6 +731,11 @@ def test_controls_are_labelled_and_reachable_by_keyboard(tmp_path: Path) -> None
         for _ in range(30):  # date inputs take a stop per part (month, day, year)
             browser.press("Tab", 9)
             order.append(browser.evaluate("document.activeElement.id || document.activeElement.textContent"))
+        # "/" from anywhere outside a field jumps to the search box.
+        browser.evaluate("document.activeElement.blur()")
+        browser.press("/", 191)
+        slash = browser.evaluate("document.activeElement.id")
+    assert slash == "f-q"
     assert order[0] == "Skip to events"
     for control in ("f-q", "f-type", "f-status", "f-actor", "f-outlet", "f-min_sources", "f-sort"):
         assert control in order, (control, order)

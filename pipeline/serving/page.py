@@ -58,7 +58,7 @@ def _controls() -> str:
     fields = [
         _field(
             "q",
-            "Search headlines, actors, evidence",
+            'Search headlines, actors, evidence <kbd title="press / to search">/</kbd>',
             '<input id="f-q" name="q" type="search" autocomplete="off" placeholder="e.g. ceasefire Russia">',
             "field wide",
         ),

@@ -321,6 +321,13 @@
       commit(null);
     });
     fresh.addEventListener("click", function () { if (pending) { render(pending); items.focus(); } });
+    document.addEventListener("keydown", function (event) {  // "/" jumps to the search, as on many sites
+      var tag = event.target && event.target.tagName;
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|SELECT|TEXTAREA)$/.test(tag)) { return; }
+      event.preventDefault();
+      document.getElementById("filters").open = true;
+      control("q").focus();
+    });
     more.addEventListener("click", function () { limit += PAGE; load(false); });
     window.addEventListener("popstate", function () { stateFromUrl(); lastField = null; limit = PAGE; load(false); });
     var resized = null;
