@@ -299,6 +299,7 @@ def test_page_controls_are_labelled_and_name_feed_parameters() -> None:
         "type",
         "status",
         "actor",
+        "with",
         "outlet",
         "min_sources",
         "from",
@@ -309,16 +310,16 @@ def test_page_controls_are_labelled_and_name_feed_parameters() -> None:
         assert f'<label for="f-{name}">' in page, name
     # Every name the page sends is one the feed's parser reads, and every PLOVER type is offered.
     params = {
-        **{"q": "x", "type": "AGREE", "status": "occurred", "actor": "a", "outlet": "o", "min_sources": "2"},
-        **{"from": "2025-05-01", "to": "2025-05-31", "sort": "sources"},
+        **{"q": "x", "type": "AGREE", "status": "occurred", "actor": "a", "with": "b", "outlet": "o"},
+        **{"min_sources": "2", "from": "2025-05-01", "to": "2025-05-31", "sort": "sources"},
     }
-    assert FeedQuery.parse(params) != FeedQuery()
+    assert set(params) == {n for n, _ in names}
+    for name, value in params.items():
+        assert FeedQuery.parse({name: value}) != FeedQuery(), f"the feed ignores the page's {name!r}"
     for plover in PloverType:
         assert f'<option value="{plover.value}">' in page
-    assert (
-        'var FIELDS = ["q", "type", "status", "actor", "outlet", "min_sources", "from", "to", "sort"];'
-        in PAGE_JS
-    )
+    fields = re.search(r"var FIELDS = (\[[^\]]*\]);", PAGE_JS)
+    assert fields and json.loads(fields.group(1)) == [n for n, _ in names]  # the script keeps every control
 
 
 # --------------------------------------------------------------------------- filters
@@ -387,6 +388,8 @@ def test_query_filters_search_and_sorts(items: list[FeedItem]) -> None:
     assert set(headlines(items, type="CONSULT")) == {call.headline, talks.headline}
     assert headlines(items, status="scheduled") == [call.headline]
     assert set(headlines(items, actor="RUSSIA")) == {talks.headline, threat.headline}
+    assert headlines(items, actor="russia", **{"with": "Ukraine"}) == [talks.headline]  # both take part
+    assert headlines(items, actor="Ukraine", **{"with": "United States"}) == []
     assert set(headlines(items, outlet="ani")) == {call.headline, talks.headline}
     assert headlines(items, min_sources="2") == [call.headline]
     in_range = headlines(items, **{"from": "2025-05-17", "to": "2025-05-19"})

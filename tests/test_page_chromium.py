@@ -686,6 +686,24 @@ def test_every_control_filters_sorts_and_keeps_state_in_the_url(tmp_path: Path, 
         )
         assert browser.evaluate('document.getElementById("f-type").value') == "THREATEN"
 
+        # An actor pair is a filter of both: what Arland and Borovia did together.
+        browser.click('#controls button[type="reset"]')
+        wait_cards(browser, newest_first)
+        assert (
+            browser.evaluate('document.querySelector("#pairs .pair").textContent') == "Arland \u2194 Borovia"
+        )
+        browser.click("#pairs button")
+        wait_cards(browser, [H[6], H[3], H[1]])
+        assert query(browser) == {"actor": "Arland", "with": "Borovia"}
+        browser.evaluate("history.back()")
+        wait_cards(browser, newest_first)
+        browser.evaluate("history.forward()")
+        wait_cards(browser, [H[6], H[3], H[1]])
+        browser.click('#controls button[type="reset"]')
+        wait_cards(browser, newest_first)
+        browser.click('#type-counts [data-type="THREATEN"]')
+        wait_cards(browser, [H[5]])
+
         # Follow the item: its page shows the evidence with the trigger marked; back returns to the filter.
         browser.click("#items article.item h2 a")
         browser.wait_for(

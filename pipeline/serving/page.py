@@ -65,6 +65,7 @@ def _controls() -> str:
         _field("type", "Event type", f'<select id="f-type" name="type">{types}</select>'),
         _field("status", "Status", f'<select id="f-status" name="status">{statuses}</select>'),
         _field("actor", "Actor", '<input id="f-actor" name="actor" list="actors-list" autocomplete="off">'),
+        _field("with", "With actor", '<input id="f-with" name="with" list="actors-list" autocomplete="off">'),
         _field(
             "outlet", "Outlet", '<input id="f-outlet" name="outlet" list="outlets-list" autocomplete="off">'
         ),

@@ -136,6 +136,7 @@ class FeedQuery:
     type: PloverType | None = None
     status: EventStatus | None = None
     actor: str | None = None
+    partner: str | None = None  # ``with``: a second actor taking part (Russia with Ukraine)
     outlet: str | None = None
     min_sources: int = 0
     date_from: dt.date | None = None
@@ -164,6 +165,7 @@ class FeedQuery:
             type=PloverType(type_) if type_ else None,
             status=EventStatus(status) if status else None,
             actor=norm_name(get("actor")) or None,
+            partner=norm_name(get("with")) or None,
             outlet=norm_name(get("outlet")) or None,
             min_sources=_count("min_sources", get("min_sources"), 1000) if get("min_sources") else 0,
             date_from=_date("from", get("from")) if get("from") else None,
@@ -187,6 +189,8 @@ class FeedQuery:
         if (self.date_from and known.day < self.date_from) or (self.date_to and known.day > self.date_to):
             return False
         if self.actor is not None and self.actor not in known.names:
+            return False
+        if self.partner is not None and self.partner not in known.names:
             return False
         if self.outlet is not None and self.outlet not in known.outlets:
             return False

@@ -8,7 +8,7 @@
   var PAGE = 100;
   var SVGNS = "http://www.w3.org/2000/svg";
   var STATUSES = {occurred: 1, scheduled: 1, proposed: 1};
-  var FIELDS = ["q", "type", "status", "actor", "outlet", "min_sources", "from", "to", "sort"];
+  var FIELDS = ["q", "type", "status", "actor", "with", "outlet", "min_sources", "from", "to", "sort"];
   var COLORS = ["#2f6fb0", "#d9822b", "#3a9a5b", "#c23b3b", "#8a5cc2", "#8c6d3f", "#d166a8", "#6b7280",
     "#a3a12b", "#1fa2b8", "#5a4fcf", "#e0a400", "#0f7d6b", "#b5495b", "#7a9a2e", "#4b6584"];
   var statusLine = document.getElementById("status");
@@ -234,11 +234,18 @@
       var max = top.length ? top[0].count : 1;
       var rows = top.map(function (p) {
         var li = el("li");
-        li.appendChild(el("span", "pair", list(p.actors).join(" \u2194 ")));
+        var names = list(p.actors);
+        var button = el("button", "typebtn");  // a pair is a filter too: what these two did together
+        button.type = "button";
+        button.appendChild(el("span", "pair", names.join(" \u2194 ")));
         var bar = el("span", "bar");
         bar.style.width = (3 * p.count / max).toFixed(2) + "rem";
-        li.appendChild(bar);
-        li.appendChild(el("span", "count", p.count));
+        button.appendChild(bar);
+        button.appendChild(el("span", "count", p.count));
+        button.addEventListener("click", function () {
+          control("actor").value = names[0] || ""; control("with").value = names[1] || ""; commit("pair");
+        });
+        li.appendChild(button);
         return li;
       });
       if (!rows.length) { rows = [el("li", "meta", "none")]; }
