@@ -1,7 +1,9 @@
-"""Turning raw input (text or a JSON object) into a validated ``Article``, or a rejection.
+"""Turning raw input (any registered format) into validated ``Article`` records, or rejections.
 
 Every failure is a :class:`Rejection` with a stable error code and a reason a
 person can act on; the caller dead-letters it.  Nothing here talks to Kafka.
+The format registry (:mod:`pipeline.ingest.formats`) reads the input into drafts;
+:func:`article_from_draft` applies the shared metadata rules and the contract.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
 from pipeline.errors import Rejection
-from pipeline.ingest.raw_text import RawFields, parse_raw_article
+from pipeline.ingest.decoding import decode_text
+from pipeline.ingest.formats import Limits, detect
+from pipeline.ingest.metadata import Draft, finish, squash
+from pipeline.ingest.raw_text import RawFields
 from schemas import Article
+
+__all__ = ["JSON_FIELDS", "article_from_bytes", "article_from_draft", "articles_from_bytes", "decode_text"]
 
 JSON_FIELDS = {"body", "title", "outlet", "published", "url", "language", "text"}
 
@@ -35,28 +43,6 @@ def article_id_for(outlet: str | None, title: str | None, body: str) -> str:
         [normalise_for_id(outlet or ""), normalise_for_id(title or ""), normalise_for_id(body)]
     )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
-
-
-def decode_text(raw: bytes, source: str) -> str | Rejection:
-    """Strict UTF-8 decoding that tells binary from mis-encoded text."""
-    if b"\x00" in raw[:8192]:
-        return Rejection("binary", "input contains NUL bytes: binary data, not an article", source, raw)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return Rejection(
-            "not_utf8",
-            f"input is not valid UTF-8 (byte {error.start}: {raw[error.start : error.start + 1]!r}); "
-            "re-encode it as UTF-8",
-            source,
-            raw,
-        )
-    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    if controls > max(8, len(text[:8192]) // 100):
-        return Rejection(
-            "binary", f"input has {controls} control characters: binary data, not text", source, raw
-        )
-    return text
 
 
 def article_from_fields(
@@ -90,33 +76,107 @@ def article_from_fields(
         return Rejection("invalid_field", _validation_reason(error), source, raw)
 
 
+def article_from_draft(
+    draft: Draft, *, source: str, published_at: dt.datetime | None = None, max_body_chars: int
+) -> Article | Rejection:
+    """A format's draft as an ``Article``: the shared metadata rules, then the contract."""
+    body = draft.body.strip()
+    raw = body.encode("utf-8", errors="replace")
+    if not body:
+        return Rejection("empty_body", "the article has no body text", source, raw)
+    if len(body) > max_body_chars:
+        return Rejection(
+            "body_too_large",
+            f"body has {len(body)} characters, over the limit of {max_body_chars}",
+            source,
+            raw,
+        )
+    done = finish(draft)
+    try:
+        return Article(
+            article_id=article_id_for(done.outlet, done.title, body),
+            title=done.title,
+            body=body,
+            outlet=done.outlet,
+            published_date=done.published_date,
+            published_time=done.published_time,
+            published=done.published,
+            published_source=done.published_source,
+            dateline_place=draft.dateline_place,
+            wire_sources=list(draft.wire_sources),
+            captions=list(draft.captions),
+            related=list(draft.related),
+            url=squash(draft.url),
+            language=squash(draft.language),
+            authors=[name for name in (squash(a) for a in draft.authors) if name],
+            format=draft.format,
+            source=source,
+            published_at=published_at or dt.datetime.now(dt.UTC),
+        )
+    except ValidationError as error:
+        return Rejection("invalid_field", _validation_reason(error), source, raw)
+
+
+def articles_from_bytes(
+    raw: bytes,
+    source: str,
+    *,
+    published_at: dt.datetime | None = None,
+    max_body_chars: int = 200_000,
+    max_items: int = 10_000,
+) -> Iterator[Article | Rejection]:
+    """Every article of one input, in document order; items of a multi-article input are ``source#n``."""
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield Rejection("binary", "input contains NUL bytes: binary data, not an article", source, raw)
+        return
+    fmt = detect(raw, source)
+    results = list(
+        _bounded(fmt.parse(raw, Limits(max_items=max_items, max_body_chars=max_body_chars)), max_items)
+    )
+    multi = len(results) > 1
+    for index, result in enumerate(results, start=1):
+        where = f"{source}#{index}" if multi else source
+        if isinstance(result, Rejection):
+            yield result.at(where, raw if not multi else result.raw or raw[:4096])
+            continue
+        article = article_from_draft(
+            result, source=where, published_at=published_at, max_body_chars=max_body_chars
+        )
+        yield article.at(where, raw[:4096] if multi else raw) if isinstance(article, Rejection) else article
+
+
+def _bounded(items: Iterator[Draft | Rejection], max_items: int) -> Iterator[Draft | Rejection]:
+    """At most ``max_items`` results; one ``too_many_items`` rejection stands for the rest."""
+    for count, item in enumerate(items, start=1):
+        if count > max_items:
+            yield Rejection(
+                "too_many_items", f"the input holds more than {max_items} articles; the rest were not read"
+            )
+            return
+        yield item
+
+
 def article_from_text(
     text: str, source: str, *, published_at: dt.datetime | None = None, max_body_chars: int = 200_000
 ) -> Article | Rejection:
-    """A raw text article (title line, stamps, dateline, body) as an ``Article``."""
-    raw = text.encode("utf-8", errors="replace")
+    """A text (of any format the registry knows) as its first ``Article``."""
     if not text.strip():
-        return Rejection("empty_body", "the input is empty: there is no article text", source, raw)
-    try:
-        fields = parse_raw_article(text)
-    except ValueError as error:
-        return Rejection("missing_body", f"no article body: {error}", source, raw)
-    return article_from_fields(
-        fields, source=source, published_at=published_at, max_body_chars=max_body_chars
+        return Rejection("empty_body", "the input is empty: there is no article text", source, text.encode())
+    return article_from_bytes(
+        text.encode("utf-8", errors="replace"),
+        source,
+        published_at=published_at,
+        max_body_chars=max_body_chars,
     )
 
 
 def article_from_bytes(
     raw: bytes, source: str, *, published_at: dt.datetime | None = None, max_body_chars: int = 200_000
 ) -> Article | Rejection:
-    """A raw text file's bytes as an ``Article``."""
-    text = decode_text(raw, source)
-    if isinstance(text, Rejection):
-        return text
-    result = article_from_text(text, source, published_at=published_at, max_body_chars=max_body_chars)
-    if isinstance(result, Rejection):
-        return result.at(source, raw)
-    return result
+    """The first article of an input of any format (a single-article file's article)."""
+    for result in articles_from_bytes(raw, source, published_at=published_at, max_body_chars=max_body_chars):
+        return result
+    return Rejection("missing_body", "the input holds no article", source, raw)
 
 
 def article_from_json_line(
