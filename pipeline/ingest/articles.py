@@ -14,7 +14,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -123,7 +122,7 @@ def articles_from_bytes(
     *,
     published_at: dt.datetime | None = None,
     max_body_chars: int = 200_000,
-    max_items: int = 10_000,
+    max_items: int = 2_000,
 ) -> Iterator[Article | Rejection]:
     """Every article of one input, in document order; items of a multi-article input are ``source#n``."""
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -184,10 +183,13 @@ def article_from_json_line(
 ) -> Article | Rejection:
     """One JSON Lines record (an article object) as an ``Article``.
 
-    Accepted keys: ``body`` (required, or ``text`` holding a whole raw article),
-    ``title``, ``outlet``, ``published`` (ISO date or date-time), ``url``,
-    ``language``.  Unknown keys are rejected so typos do not pass silently.
+    Keys are those of :mod:`pipeline.ingest.formats.jsonrecords` (``body`` or an alias such as
+    ``content``/``articleBody``, ``title``/``headline``, ``published``/``datePublished``, ``url``/
+    ``link``, ``outlet``/``source.name``, ``text`` holding a whole raw article); unknown keys are
+    rejected so typos do not pass silently.
     """
+    from pipeline.ingest.formats.jsonrecords import draft_from_record
+
     text = decode_text(raw, source)
     if isinstance(text, Rejection):
         return text
@@ -195,79 +197,13 @@ def article_from_json_line(
         obj = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         return Rejection("invalid_json", f"not valid JSON: {error}", source, raw)
-    if not isinstance(obj, dict):
-        return Rejection("not_an_object", f"expected a JSON object, got {type(obj).__name__}", source, raw)
-    unknown = sorted(set(obj) - JSON_FIELDS)
-    if unknown:
-        return Rejection(
-            "invalid_field", f"unknown field(s) {unknown}; accepted: {sorted(JSON_FIELDS)}", source, raw
-        )
-    wrong = [key for key, value in obj.items() if value is not None and not isinstance(value, str)]
-    if wrong:
-        kinds = ", ".join(f"{key} is {type(obj[key]).__name__}" for key in sorted(wrong))
-        return Rejection("invalid_field", f"fields must be strings: {kinds}", source, raw)
-    # Reliability fix: a JSON escape can spell a lone UTF-16 surrogate ("\ud800"): valid JSON but not
-    # Unicode text.  Such an article validated, then failed to serialise for Kafka and crashed the publisher.
-    broken = sorted(key for key, value in obj.items() if isinstance(value, str) and not _is_unicode(value))
-    if broken:
-        return Rejection(
-            "not_utf8",
-            f"field(s) {broken} hold lone surrogate escapes (\\ud800-\\udfff): not valid Unicode text",
-            source,
-            raw,
-        )
-    if obj.get("body") is None and obj.get("text") is not None:
-        result = article_from_text(
-            obj["text"], source, published_at=published_at, max_body_chars=max_body_chars
-        )
-        return result.at(source, raw) if isinstance(result, Rejection) else result
-    body = (obj.get("body") or "").strip()
-    if "body" not in obj:
-        return Rejection("missing_body", "the article object has no 'body' field", source, raw)
-    if not body:
-        return Rejection("empty_body", "the article's 'body' is empty", source, raw)
-    published = _parse_published(obj.get("published"))
-    if isinstance(published, str):
-        return Rejection("invalid_field", published, source, raw)
-    date, time = published
-    fields = RawFields(
-        title=(obj.get("title") or "").strip() or None,
-        body=body,
-        outlet=(obj.get("outlet") or "").strip() or None,
-        published_date=date,
-        published_time=time,
-        dateline_place=None,
-        wire_sources=(),
-        captions=(),
-        related=(),
+    draft = draft_from_record(obj)
+    if isinstance(draft, Rejection):
+        return draft.at(source, raw)
+    result = article_from_draft(
+        draft, source=source, published_at=published_at, max_body_chars=max_body_chars
     )
-    result = article_from_fields(
-        fields, source=source, published_at=published_at, max_body_chars=max_body_chars
-    )
-    if isinstance(result, Rejection):
-        return result.at(source, raw)
-    extras: dict[str, Any] = {key: obj.get(key) for key in ("url", "language") if obj.get(key)}
-    return result.model_copy(update=extras) if extras else result
-
-
-def _is_unicode(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _parse_published(value: str | None) -> tuple[dt.date | None, dt.time | None] | str:
-    if not value:
-        return None, None
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value), None
-        stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return f"'published' must be an ISO date or date-time, got {value[:40]!r}"
-    return stamp.date(), stamp.time().replace(tzinfo=None)
+    return result.at(source, raw) if isinstance(result, Rejection) else result
 
 
 def _validation_reason(error: ValidationError) -> str:

@@ -99,6 +99,20 @@ def parse_stamp(value: object, *, languages: list[str] | None = None) -> dt.date
         return email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         pass
+    return _words_stamp(text, languages)
+
+
+_TRAILING_OFFSET = re.compile(r"\s*(?:GMT|UTC)?([+-])(\d{2}):?(\d{2})$")
+
+
+def _words_stamp(text: str, languages: list[str] | None) -> dt.datetime | None:
+    """A stamp in words, any language ("Seg, 24 Set 2018 19:42:40 -0300"); a numeric offset is kept."""
+    zone = None
+    offset = _TRAILING_OFFSET.search(text)
+    if offset and re.search(r"\d:\d\d", text[: offset.start()]):
+        minutes = int(offset[2]) * 60 + int(offset[3])
+        zone = dt.timezone(dt.timedelta(minutes=minutes if offset[1] == "+" else -minutes))
+        text = text[: offset.start()]
     settings: dict[str, object] = {
         "REQUIRE_PARTS": ["day", "month", "year"],
         "RETURN_AS_TIMEZONE_AWARE": False,
@@ -107,7 +121,9 @@ def parse_stamp(value: object, *, languages: list[str] | None = None) -> dt.date
         parsed = dateparser.parse(text[:80], languages=languages, settings=settings)  # type: ignore[arg-type]
     except (ValueError, OverflowError):
         return None
-    return parsed
+    if parsed is None:
+        return None
+    return parsed.replace(tzinfo=zone) if zone else parsed
 
 
 def _from_compact(match: re.Match[str]) -> dt.datetime | dt.date | None:

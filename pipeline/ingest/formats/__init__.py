@@ -20,7 +20,7 @@ from pipeline.ingest.metadata import Draft
 class Limits:
     """Bounds every format honours: items per input and characters of one body."""
 
-    max_items: int = 10_000
+    max_items: int = 2_000
     max_body_chars: int = 200_000
 
 
