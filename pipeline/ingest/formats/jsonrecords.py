@@ -187,7 +187,7 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
 
 def _json_lines(text: str, whole_error: json.JSONDecodeError, limits: Limits) -> Iterator[Draft | Rejection]:
     lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) < 2:
+    if len(lines) < 2 or not _is_json(lines[0]):  # JSON Lines start with a complete record
         yield Rejection("invalid_json", f"not valid JSON: {whole_error}")
         return
     if len(lines) > limits.max_items:
@@ -202,6 +202,14 @@ def _json_lines(text: str, whole_error: json.JSONDecodeError, limits: Limits) ->
             yield Rejection("invalid_json", f"line {number} is not valid JSON: {error}")
             continue
         yield draft_from_record(record)
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
 
 
 def _sniff(head: bytes, name: str) -> bool:
