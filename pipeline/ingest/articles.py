@@ -91,6 +91,9 @@ def article_from_draft(
             raw,
         )
     done = finish(draft)
+    first, _, rest = body.partition("\n")
+    if done.title and rest.strip() and squash(first) == done.title:
+        body = rest.strip()  # the page repeats its headline as the first line of the text
     try:
         return Article(
             article_id=article_id_for(done.outlet, done.title, body),

@@ -108,13 +108,13 @@ def clean_markdown(text: str) -> str:
 
 def _drop_link_farm(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """The page's tail from the first link-only line of a region where link-only lines are dense
-    (at least :data:`MIN_RELATED_RUN` of them, a third of the lines): story lists, footers."""
+    (at least :data:`MIN_RELATED_RUN` of them, a third of the lines) in the page's second half."""
     cut = len(lines)
     links = 0
     for index in range(len(lines) - 1, -1, -1):
         if lines[index][0] is NAVIGATION:
             links += 1
-            if links >= MIN_RELATED_RUN and links * 3 >= len(lines) - index:
+            if links >= MIN_RELATED_RUN and links * 3 >= len(lines) - index and index >= len(lines) // 2:
                 cut = index
     return lines[:cut]
 

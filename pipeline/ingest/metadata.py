@@ -226,7 +226,12 @@ def choose_published(draft: Draft) -> tuple[str | None, str | None]:
     )
     if not ranked:
         return None, None
-    return ranked[0]
+    best = ranked[0]
+    # The same day stated with a clock time elsewhere: keep the more precise stamp.
+    for stamp, kind in ranked[1:]:
+        if stamp[:10] == best[0][:10] and len(stamp) > len(best[0]):
+            return stamp, kind
+    return best
 
 
 # --- titles and outlets -------------------------------------------------------------------------------
