@@ -215,6 +215,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    if args.ingest:
+        from pipeline.tools.ingest_bench import run_ingest_bench
+
+        return run_ingest_bench(Path(args.ingest), settings)
     from pipeline.tools.bench import run_bench
 
     return run_bench(settings, articles=args.articles, json_path=args.json, smoke=args.smoke)
@@ -295,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--articles", type=int, default=300)
     bench.add_argument("--json", help="write the figures as JSON")
     bench.add_argument("--smoke", action="store_true", help="tiny run that checks the benchmark works")
+    bench.add_argument("--ingest", metavar="DIR", help="parsing articles/s per input format of DIR's files")
     bench.set_defaults(func=cmd_bench)
     return parser
 
