@@ -475,3 +475,22 @@ def test_eval_articles_and_one_sentence_files_all_become_articles() -> None:
         (result,) = list(articles_from_bytes(raw.payload, raw.source))
         assert isinstance(result, Article), raw.source
         assert raw.payload.decode().strip().endswith(result.body), raw.source  # a dateline may be cut
+
+
+def test_ingest_bench_gives_a_figure_per_format() -> None:
+    from pipeline.tools.ingest_bench import bench_formats
+
+    figures = bench_formats(FIXTURES, Settings(), min_seconds=0.01)
+    assert {"markdown", "text", "html", "feed", "json", "newsml-g2", "newsml-1", "nitf", "sgml"} <= set(
+        figures
+    )
+    assert all(row["articles_per_s"] > 0 for name, row in figures.items() if row["articles"])
+    assert figures["sgml"]["articles"] == 3  # records.sgm (2) + truncated.sgm (1 complete record)
+
+
+def test_misdeclared_latin1_xml_that_is_utf8_reads_as_utf8() -> None:
+    text = (FIXTURES / "nitf.xml").read_text(encoding="latin-1").replace("BORDER TALKS", "TALKS IN MÅLØY")
+    (article,) = list(articles_from_bytes(text.encode("utf-8"), "mis.xml"))
+    assert isinstance(article, Article) and article.title == "LEADER WARNS AHEAD OF TALKS IN MÅLØY"
+    (latin,) = list(articles_from_bytes(text.encode("latin-1"), "latin.xml"))
+    assert isinstance(latin, Article) and latin.title == "LEADER WARNS AHEAD OF TALKS IN MÅLØY"

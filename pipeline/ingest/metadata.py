@@ -237,6 +237,7 @@ def choose_published(draft: Draft) -> tuple[str | None, str | None]:
 # --- titles and outlets -------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
+_URLISH = re.compile(r"^(?:[a-z]+://|www\.)", re.IGNORECASE)
 _DASH_TAIL = re.compile(r"\s+[-–—]\s+(?P<tail>[^-–—|]{1,60})$")
 
 
@@ -312,8 +313,9 @@ def choose_outlet(draft: Draft) -> str | None:
     if titled:
         return titled
     for name in draft.site_names:
-        if squash(name):
-            return squash(name)
+        site = squash((name or "").split(" | ")[0])
+        if site and not _URLISH.match(site):  # "http://www.tmz.com" is an address, not a name
+            return site
     if draft.credit:
         return agency_name(draft.credit)
     label = domain_label(draft.url)
