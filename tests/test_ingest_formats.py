@@ -494,3 +494,37 @@ def test_misdeclared_latin1_xml_that_is_utf8_reads_as_utf8() -> None:
     assert isinstance(article, Article) and article.title == "LEADER WARNS AHEAD OF TALKS IN MÅLØY"
     (latin,) = list(articles_from_bytes(text.encode("latin-1"), "latin.xml"))
     assert isinstance(latin, Article) and latin.title == "LEADER WARNS AHEAD OF TALKS IN MÅLØY"
+
+
+def test_relative_entry_links_resolve_against_the_feeds_absolute_or_fetched_address() -> None:
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title>'
+        b'<link rel="self" href="http://blog.example/b/index.atom"/><link href="/b/"/>'
+        b'<entry><title>Post</title><link href="/b/2021/post"/><id>1</id>'
+        b"<updated>2021-01-02T03:04:05Z</updated><summary>Text of the post.</summary></entry></feed>"
+    )
+    (post,) = list(articles_from_bytes(atom, "blog.atom"))
+    assert isinstance(post, Article) and post.url == "http://blog.example/b/2021/post"
+    rss = (
+        b"<rss><channel><title>N</title><link>/news</link>"
+        b"<item><title>I</title><link>/news/1</link></item></channel></rss>"
+    )
+    (item,) = list(articles_from_bytes(rss, "https://site.example/news/rss"))
+    assert isinstance(item, Article) and item.url == "https://site.example/news/1"
+
+
+def test_a_reader_failure_is_a_coded_rejection_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ingest.formats import sgml
+
+    def broken(raw: bytes, limits: Any) -> Any:
+        raise RuntimeError("unexpected layout")
+
+    monkeypatch.setattr(
+        "pipeline.ingest.articles.detect", lambda raw, name="": sgml.Format("sgml", lambda h, n: True, broken)
+    )
+    (result,) = list(articles_from_bytes((FIXTURES / "records.sgm").read_bytes(), "r.sgm"))
+    assert (
+        isinstance(result, Rejection)
+        and result.error == "parse_error"
+        and "unexpected layout" in result.reason
+    )

@@ -132,9 +132,12 @@ def articles_from_bytes(
         yield Rejection("binary", "input contains NUL bytes: binary data, not an article", source, raw)
         return
     fmt = detect(raw, source)
-    results = list(
-        _bounded(fmt.parse(raw, Limits(max_items=max_items, max_body_chars=max_body_chars)), max_items)
-    )
+    try:
+        results = list(
+            _bounded(fmt.parse(raw, Limits(max_items, max_body_chars, _origin(source))), max_items)
+        )
+    except Exception as error:  # a reader's bug on odd input is that input's dead letter, not a crash
+        results = [Rejection("parse_error", f"the {fmt.name} reader failed: {type(error).__name__}: {error}")]
     multi = len(results) > 1
     for index, result in enumerate(results, start=1):
         where = f"{source}#{index}" if multi else source
@@ -145,6 +148,11 @@ def articles_from_bytes(
             result, source=where, published_at=published_at, max_body_chars=max_body_chars
         )
         yield article.at(where, raw[:4096] if multi else raw) if isinstance(article, Rejection) else article
+
+
+def _origin(source: str) -> str | None:
+    """A source that is a url (a followed feed) is the base of the input's relative links."""
+    return source if re.match(r"https?://", source) else None
 
 
 def _bounded(items: Iterator[Draft | Rejection], max_items: int) -> Iterator[Draft | Rejection]:
