@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from pipeline.errors import Rejection
 from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Limits, detect
-from pipeline.ingest.metadata import Draft, finish, squash
+from pipeline.ingest.metadata import Draft, clean_title, finish, name_candidates, squash
 from pipeline.ingest.raw_text import RawFields
 from schemas import Article
 
@@ -91,9 +91,12 @@ def article_from_draft(
             raw,
         )
     done = finish(draft)
-    first, _, rest = body.partition("\n")
-    if done.title and rest.strip() and squash(first) == done.title:
-        body = rest.strip()  # the page repeats its headline as the first line of the text
+    names = [*name_candidates(draft), done.outlet or ""]
+    while done.title:  # the page repeats its headline (maybe with the site suffix) above the text
+        first, _, rest = body.partition("\n")
+        if not rest.strip() or clean_title(first, names) != done.title:
+            break
+        body = rest.strip()
     try:
         return Article(
             article_id=article_id_for(done.outlet, done.title, body),
