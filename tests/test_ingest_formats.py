@@ -528,3 +528,24 @@ def test_a_reader_failure_is_a_coded_rejection_not_a_crash(monkeypatch: pytest.M
         and result.error == "parse_error"
         and "unexpected layout" in result.reason
     )
+
+
+def test_seeds_parse_through_the_registry_exactly_as_the_raw_parser_does() -> None:
+    from pipeline.ingest.raw_text import parse_raw_article
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    for path in sorted(seeds.glob("*.txt")):
+        fields = parse_raw_article(path.read_text(encoding="utf-8"))
+        (article,) = list(articles_from_bytes(path.read_bytes(), path.name))
+        assert isinstance(article, Article) and article.format == "text"
+        assert (article.title, article.body, article.outlet) == (fields.title, fields.body, fields.outlet)
+        assert (article.published_date, article.published_time) == (
+            fields.published_date,
+            fields.published_time,
+        )
+        assert (article.dateline_place, tuple(article.captions), tuple(article.related)) == (
+            fields.dateline_place,
+            fields.captions,
+            fields.related,
+        )
+        assert tuple(article.wire_sources) == fields.wire_sources
