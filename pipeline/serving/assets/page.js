@@ -147,6 +147,7 @@
       remember(query);
       var url = location.pathname + (query ? "?" + query : "");
       if (url !== location.pathname + location.search) {
+        // Successive changes of one control (a typing burst, arrowing through a list) are one step back.
         if (field && field === lastField) { history.replaceState(null, "", url); } else { history.pushState(null, "", url); }
       }
       lastField = field;
