@@ -295,7 +295,8 @@ def _site_name_from_title(title: str | None, url: str | None) -> str | None:
     if not title or not label:
         return None
     for part in reversed(re.split(r"\s+[|\-–—]\s+", title)[1:]):
-        if _key(part) == _key(label):
+        key, domain = _key(part), _key(label)
+        if key and domain and (key.startswith(domain) or domain.startswith(key)):
             return part.strip()
     return None
 
@@ -316,10 +317,10 @@ def choose_outlet(draft: Draft) -> str | None:
         site = squash((name or "").split(" | ")[0])
         if site and not _URLISH.match(site):  # "http://www.tmz.com" is an address, not a name
             return site
-    if draft.credit:
-        return agency_name(draft.credit)
     label = domain_label(draft.url)
-    return label.capitalize() if label else None
+    if label:
+        return label.capitalize()
+    return agency_name(draft.credit) if draft.credit else None
 
 
 def finish(draft: Draft) -> Finished:
