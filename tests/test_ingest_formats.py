@@ -71,6 +71,15 @@ FIXTURE_CASES = [
         None,
     ),
     (
+        "reader.md",
+        0,
+        "markdown",
+        "Ministers agree on grain corridor",
+        "2024-03-05T08:00:00+01:00",
+        "Harbour News",  # the title's suffix names the unknown domain; the wire credit does not win
+        "https://harbour.example/world/2024/03/05/grain-corridor",
+    ),
+    (
         "page.html",
         0,
         "html",
