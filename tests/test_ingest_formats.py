@@ -558,3 +558,51 @@ def test_seeds_parse_through_the_registry_exactly_as_the_raw_parser_does() -> No
             fields.related,
         )
         assert tuple(article.wire_sources) == fields.wire_sources
+
+
+def test_other_news_api_shapes_are_read_as_containers() -> None:
+    guardian_like = {
+        "response": {
+            "status": "ok",
+            "results": [
+                {
+                    "id": "world/2021/mar/01/envoys",
+                    "sectionName": "World news",
+                    "webPublicationDate": "2021-03-01T10:00:00Z",
+                    "webTitle": "Envoys meet in Geneva",
+                    "webUrl": "https://www.theguardian.com/world/2021/mar/01/envoys",
+                    "fields": {"bodyText": "Envoys met in Geneva on Monday.", "byline": "Ann Lee"},
+                }
+            ],
+        }
+    }
+    nyt_like = {
+        "status": "OK",
+        "response": {
+            "docs": [
+                {
+                    "abstract": "Talks resumed.",
+                    "web_url": "https://www.nytimes.com/2021/03/02/world/talks.html",
+                    "headline": {"main": "Talks Resume", "kicker": None},
+                    "pub_date": "2021-03-02T05:00:00+0000",
+                    "byline": {"original": "By Jo Park"},
+                    "multimedia": [],
+                }
+            ]
+        },
+    }
+    (g,) = list(articles_from_bytes(json.dumps(guardian_like).encode(), "g.json"))
+    (n,) = list(articles_from_bytes(json.dumps(nyt_like).encode(), "n.json"))
+    assert isinstance(g, Article) and isinstance(n, Article)
+    assert (g.title, g.published, g.outlet, g.authors) == (
+        "Envoys meet in Geneva",
+        "2021-03-01T10:00:00Z",
+        "The Guardian",
+        ["Ann Lee"],
+    )
+    assert (n.title, n.published, n.outlet, n.authors) == (
+        "Talks Resume",
+        "2021-03-02T05:00:00Z",
+        "The New York Times",
+        ["Jo Park"],
+    )
