@@ -606,3 +606,9 @@ def test_other_news_api_shapes_are_read_as_containers() -> None:
         "The New York Times",
         ["Jo Park"],
     )
+
+
+def test_wire_credit_first_dateline_is_cut_from_a_newsml_body() -> None:
+    (article,) = articles("newsml_g2.xml")
+    assert article.body.startswith("The foreign minister said on Wednesday")
+    assert article.dateline_place == "Rome"
