@@ -226,3 +226,25 @@ def test_restart_publishes_nothing_twice(server: FeedServer, tmp_path: Path) -> 
     ]
     state = json.loads((tmp_path / "follow-state.json").read_text())
     assert len(state["feeds"][restarted.urls[0]]["seen"]) == 4
+
+
+def test_watch_takes_every_format(tmp_path: Path) -> None:
+    """A watched folder publishes feeds, wire XML, SGML, HTML and Markdown alike, one article per item."""
+    import shutil
+
+    from pipeline.ingest.watch import FolderWatcher, WatchState
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("relative.atom", "records.sgm", "nitf.xml", "page.html", "front_matter.md", "bomb.xml"):
+        shutil.copy(FIXTURES / name, inbox / name)
+    producer = RecordingProducer()
+    settings = Settings(kafka_bootstrap_servers="127.0.0.1:1", data_dir=tmp_path)
+    publisher = ArticlePublisher(settings, producer=producer)  # type: ignore[arg-type]
+    watcher = FolderWatcher(inbox, publisher, WatchState(tmp_path / "watch.json"), max_bytes=10**6)
+    watcher.scan_once()  # first sight: files must be stable for one poll
+    summary = watcher.scan_once()
+    assert summary.published == 2 + 2 + 1 + 1 + 1
+    assert sorted({a["format"] for a in producer.articles()}) == ["feed", "html", "markdown", "nitf", "sgml"]
+    assert [d["error"] for d in producer.dead_letters()] == ["unsafe_xml"]
+    assert watcher.scan_once().published == 0  # published once
