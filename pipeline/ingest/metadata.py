@@ -152,10 +152,18 @@ def iso_stamp(value: object, *, languages: list[str] | None = None) -> str | Non
     if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     if isinstance(parsed, dt.datetime):
-        if parsed.tzinfo is not None and parsed.utcoffset() == dt.timedelta(0):
+        try:
+            offset = parsed.utcoffset()
+        except (ValueError, OverflowError):
+            return parsed.date().isoformat()
+        if offset is not None and offset == dt.timedelta(0):
             return parsed.replace(tzinfo=None).isoformat() + "Z"
-        return parsed.isoformat()
+        text = parsed.isoformat()
+        return text if _ISO_STAMP.match(text) else parsed.date().isoformat()  # odd offsets: the day only
     return parsed.isoformat()
+
+
+_ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
 
 
 _URL_DATE = re.compile(

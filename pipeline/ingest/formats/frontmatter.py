@@ -21,7 +21,7 @@ from pipeline.ingest.cleanup import clean_markdown
 from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Format, Limits
 from pipeline.ingest.formats.text import draft_from_text
-from pipeline.ingest.metadata import Draft, iso_stamp, parse_stamp, unwrap_url
+from pipeline.ingest.metadata import Draft, iso_stamp, parse_stamp, unwrap_url, url_date
 
 _YAML = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(?P<meta>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TOML = re.compile(r"\A\ufeff?\s*\+\+\+[ \t]*\r?\n(?P<meta>.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -129,8 +129,8 @@ def draft_from_front_matter(meta: dict[str, Any], body: str) -> Draft | Rejectio
                 break
         else:
             has_title = True  # the text's own first line may be the headline
-    parsed = parse_stamp(front_date) if front_date else None
-    year_hint = parsed.year if parsed else None
+    parsed = parse_stamp(url_date(url) or front_date) if (url_date(url) or front_date) else None
+    year_hint = parsed.year if parsed else None  # the url's year first: front matter may be wrong
     draft = draft_from_text(text, has_title=has_title, year_hint=year_hint, fmt="markdown", stamp_kind="text")
     if isinstance(draft, Rejection):
         return draft
