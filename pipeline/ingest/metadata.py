@@ -21,7 +21,7 @@ import datetime as dt
 import email.utils
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import dateparser
 
@@ -52,7 +52,6 @@ class Draft:
     captions: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     format: str = "text"
-    item: int | None = None  # position in a multi-article input (1-based)
 
 
 @dataclass(frozen=True)
@@ -345,7 +344,3 @@ def finish(draft: Draft) -> Finished:
             if isinstance(parsed, dt.datetime):
                 time = parsed.time().replace(tzinfo=None, microsecond=0)
     return Finished(title, outlet, published, kind, date, time)
-
-
-def with_item(draft: Draft, item: int) -> Draft:
-    return replace(draft, item=item)
