@@ -612,3 +612,12 @@ def test_wire_credit_first_dateline_is_cut_from_a_newsml_body() -> None:
     (article,) = articles("newsml_g2.xml")
     assert article.body.startswith("The foreign minister said on Wednesday")
     assert article.dateline_place == "Rome"
+
+
+def test_a_browser_saved_page_without_canonical_link_keeps_its_saved_from_url() -> None:
+    page = (FIXTURES / "page.html").read_text()
+    page = re.sub(r'<link rel="canonical"[^>]*>|<meta property="og:url"[^>]*>', "", page)
+    saved = "<!-- saved from url=(0061)https://www.harbourtimes.example/world/summit-ends-water-pledge -->\n"
+    (article,) = list(articles_from_bytes((saved + page).encode(), "saved.html"))
+    assert isinstance(article, Article) and article.format == "html"
+    assert article.url == "https://www.harbourtimes.example/world/summit-ends-water-pledge"
