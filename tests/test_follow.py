@@ -40,6 +40,7 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.growing_entries = 2
+        self.growing_body: bytes | None = None  # served instead of the generated feed when set
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
@@ -50,7 +51,7 @@ class FeedServer:
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
                 if self.path == "/growing.rss":
-                    body = _rss(server.growing_entries)
+                    body = server.growing_body or _rss(server.growing_entries)
                     tag = f'"g{server.growing_entries}"'
                     if self.headers.get("If-None-Match") == tag:
                         self.send_response(304)
@@ -248,3 +249,12 @@ def test_watch_takes_every_format(tmp_path: Path) -> None:
     assert sorted({a["format"] for a in producer.articles()}) == ["feed", "html", "markdown", "nitf", "sgml"]
     assert [d["error"] for d in producer.dead_letters()] == ["unsafe_xml"]
     assert watcher.scan_once().published == 0  # published once
+
+
+def test_a_feeds_ttl_spaces_its_polls(server: FeedServer, tmp_path: Path) -> None:
+    producer, clock = RecordingProducer(), Clock()
+    follower = make_follower(server, tmp_path, producer, clock, CollectorRegistry())
+    body = _rss(1).replace(b"<title>Wire</title>", b"<title>Wire</title><ttl>5</ttl>")
+    server.growing_body = body
+    follower.poll_once()
+    assert follower.state.feed(follower.urls[0]).next_poll - clock.now == 300  # 5 minutes, over the 60 s
