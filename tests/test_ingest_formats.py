@@ -363,6 +363,8 @@ def test_stdin_takes_a_pretty_printed_api_document() -> None:
         ("Michigan wins again - ESPN - ESPN", ["ESPN"], "Michigan wins again"),
         ("Europe is Ukraine's lifeline – EUobserver", ["euobserver"], "Europe is Ukraine's lifeline"),
         ("Declaration unacceptable - Alfano", ["ANSA"], "Declaration unacceptable - Alfano"),
+        ("Obama visits Cuba - Yahoo News", ["yahoo"], "Obama visits Cuba"),
+        ("Leaders meet - BBC News", ["BBC"], "Leaders meet"),
     ],
 )
 def test_site_suffix_is_cut_only_when_it_names_the_site(title: str, names: list[str], expected: str) -> None:
