@@ -258,3 +258,11 @@ def test_a_feeds_ttl_spaces_its_polls(server: FeedServer, tmp_path: Path) -> Non
     server.growing_body = body
     follower.poll_once()
     assert follower.state.feed(follower.urls[0]).next_poll - clock.now == 300  # 5 minutes, over the 60 s
+
+
+def test_follow_command_line() -> None:
+    from pipeline.cli import build_parser, cmd_follow
+
+    args = build_parser().parse_args(["follow", "http://a.example/rss", "http://b.example/atom", "--once"])
+    assert args.func is cmd_follow and args.feeds == ["http://a.example/rss", "http://b.example/atom"]
+    assert args.once and args.interval == 300.0 and args.max_backoff == 3600.0
