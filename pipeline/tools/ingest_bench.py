@@ -77,7 +77,6 @@ def run_ingest_bench(folder: Path, settings: Settings, *, spacy: bool = True) ->
     print("| format | files | articles | parse articles/s | spaCy articles/s (same bodies) |")
     print("|---|---:|---:|---:|---:|")
     for name, row in figures.items():
-        print(
-            f"| {name} | {row['files']} | {row['articles']} | {row['articles_per_s']} | {parsed.get(name, '-')} |"
-        )
+        cells = [name, row["files"], row["articles"], row["articles_per_s"], parsed.get(name, "-")]
+        print("| " + " | ".join(str(cell) for cell in cells) + " |")
     return 0
