@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,11 @@ class FollowState:
     def load(cls, path: Path) -> FollowState:
         try:
             data = json.loads(path.read_text())
-            feeds = {url: FeedState(**value) for url, value in data.get("feeds", {}).items()}
+            known = {f.name for f in fields(FeedState)}  # a state file of another version still loads
+            feeds = {
+                url: FeedState(**{k: v for k, v in value.items() if k in known})
+                for url, value in data.get("feeds", {}).items()
+            }
             return cls(path, feeds)
         except (FileNotFoundError, ValueError, TypeError, AttributeError):
             return cls(path)
