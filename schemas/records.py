@@ -103,7 +103,8 @@ class Article(Contract):
         description="First publication as the source states it: ISO date or date-time, offset kept.",
     )
     published_source: str | None = Field(
-        default=None, description="Where `published` came from: metadata, url, dateline, front_matter, text."
+        default=None,
+        description="Where `published` came from: metadata, stamp, url, dateline, front_matter, text.",
     )
     authors: list[str] = Field(default_factory=list)
     format: str | None = Field(default=None, description="Input format that yielded it (text, html, rss...).")
