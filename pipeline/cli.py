@@ -162,6 +162,13 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    if args.sink:
+        from pipeline.tools.bench_sink import run_sink_bench
+
+        figures = run_sink_bench()
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, indent=2))
+        return 0 if figures["flatness"] <= 2 and figures["max_changelog_record_bytes"] < 100_000 else 1
     from pipeline.tools.bench import run_bench
 
     return run_bench(settings, articles=args.articles, json_path=args.json, smoke=args.smoke)
@@ -229,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--articles", type=int, default=300)
     bench.add_argument("--json", help="write the figures as JSON")
     bench.add_argument("--smoke", action="store_true", help="tiny run that checks the benchmark works")
+    bench.add_argument(
+        "--sink", action="store_true", help="feed sink alone, 10k/100k/1M events in the window (pure)"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -16,11 +16,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from schemas.records import PloverType
 
 #: The default feed: diplomatic interaction, not force (the MOBILIZE/COERCE/ASSAULT end of PLOVER).
-DIPLOMATIC_TYPES: tuple[PloverType, ...] = tuple(
-    PloverType(t)
-    for t in (
-        "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST SANCTION"
-    ).split()
+_P = PloverType
+DIPLOMATIC_TYPES: tuple[PloverType, ...] = (
+    *(_P.AGREE, _P.CONSULT, _P.SUPPORT, _P.CONCEDE, _P.COOPERATE, _P.AID, _P.RETREAT),
+    *(_P.REQUEST, _P.ACCUSE, _P.REJECT, _P.THREATEN, _P.PROTEST, _P.SANCTION),
 )
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]

@@ -1,0 +1,245 @@
+"""Sink benchmark (``bench --sink``): time per event and changelog bytes with N events in the window.
+
+Pure: the project's ``FeedSink`` over in-memory tables that store records as the worker's
+RocksDB tables do (encoded bytes, decoded on every read), with every write counted as the
+changelog record it would be.  The window is filled efficiently: synthetic occasions
+(1-3 reports naming the same 2-3 of 300 actors, CONSULT-heavy, 30% undated) are written
+straight into the tables as the sink would have left them -- an occasion's mode is its own,
+and the type is one per (pair, day), so fill occasions never merge and each one's item is
+``build_item`` of its reports.  Then a sample of fresh events (half of them further reports
+of filled occasions) goes through ``FeedSink.apply`` and is timed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import random
+import time
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.feed.merge import blocking, build_item
+from pipeline.feed.sink import FeedSink
+from schemas import ArticleRef, Event, EventStatus, FeedItem, PloverType, Span
+
+SIZES = (10_000, 100_000, 1_000_000)
+ACTORS = 300
+SAMPLE = 2_000
+NOW = dt.datetime(2026, 1, 8, 12, 0, tzinfo=dt.UTC)
+HORIZON = dt.timedelta(days=7)
+#: CONSULT-heavy, like real news (about half of all events).
+TYPE_WEIGHTS = {
+    PloverType.CONSULT: 50,
+    PloverType.AGREE: 8,
+    PloverType.REQUEST: 8,
+    PloverType.ACCUSE: 6,
+    PloverType.SUPPORT: 6,
+    PloverType.REJECT: 5,
+    PloverType.THREATEN: 5,
+    PloverType.COOPERATE: 4,
+    PloverType.SANCTION: 4,
+    PloverType.PROTEST: 4,
+}
+
+
+class RecordingTable(MutableMapping[str, Any]):
+    """A table whose values are stored encoded; writes are counted as changelog records."""
+
+    def __init__(self, model: type[Event] | type[FeedItem] | None) -> None:
+        self.model = model
+        self.data: dict[str, bytes] = {}
+        self.recording = False
+        self.writes = 0
+        self.bytes = 0
+        self.largest = 0
+
+    def encode(self, value: Any) -> bytes:
+        if self.model is None:
+            return json.dumps(value, separators=(",", ":")).encode()
+        return value.model_dump_json().encode()  # type: ignore[no-any-return]
+
+    def decode(self, raw: bytes) -> Any:
+        return json.loads(raw) if self.model is None else self.model.model_validate_json(raw)
+
+    def put_raw(self, key: str, raw: bytes) -> None:
+        self.data[key] = raw
+        self.largest = max(self.largest, len(raw) + len(key))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raw = self.encode(value)
+        self.data[key] = raw
+        self.largest = max(self.largest, len(raw) + len(key))
+        if self.recording:
+            self.writes += 1
+            self.bytes += len(raw) + len(key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.decode(self.data[key])
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+        if self.recording:
+            self.writes += 1
+            self.bytes += len(key)  # a tombstone
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+@dataclass
+class Generator:
+    """Synthetic occasions and their reports; deterministic for a seed."""
+
+    seed: int = 7
+    rng: random.Random = field(init=False)
+    actors: list[str] = field(init=False)
+    serial: int = 0
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.actors = [f"Actor {i:03d}" for i in range(ACTORS)]
+        self.types = list(TYPE_WEIGHTS)
+        self.weights = list(TYPE_WEIGHTS.values())
+
+    def occasion(self, newest: bool = False) -> dict[str, Any]:
+        self.serial += 1
+        names = self.rng.sample(self.actors, 3 if self.rng.random() < 0.25 else 2)
+        days_back = 0 if newest else self.rng.randrange(0, 6)
+        day = (NOW - dt.timedelta(days=days_back)).date()
+        pair = "|".join(sorted(names[:2]))
+        # one type per (pair, day): fill occasions never merge across types
+        type_ = self.rng.choices(self.types, self.weights)[0]
+        type_ = random.Random(f"{pair}{day}").choices(self.types, self.weights)[0] if not newest else type_
+        return {
+            "names": names,
+            "day": day,
+            "dated": self.rng.random() < 0.7,
+            "type": type_,
+            "mode": f"mode-{self.serial}",
+            "serial": self.serial,
+        }
+
+    def report(self, occasion: dict[str, Any], n: int) -> Event:
+        article = f"{occasion['serial']:010d}{n:06d}"
+        published = dt.datetime.combine(occasion["day"], dt.time(12), tzinfo=dt.UTC) + dt.timedelta(hours=n)
+        return Event(
+            id=f"{article}-e",
+            article_id=article,
+            type=occasion["type"],
+            mode=occasion["mode"],
+            actors=list(occasion["names"]),
+            date=occasion["day"] if occasion["dated"] else None,
+            status=EventStatus.OCCURRED,
+            evidence=Span(text="They met and talked.", start=0, end=20),
+            confidence=0.9,
+            article=ArticleRef(
+                article_id=article,
+                outlet=f"Outlet {n}",
+                published_date=occasion["day"],
+                published_at=min(published, NOW),
+            ),
+        )
+
+
+def fill(sink: FeedSink, gen: Generator, size: int) -> list[dict[str, Any]]:
+    """Write ``size`` events (as occasions of 1-3 reports) into the tables the way the sink would."""
+    events_t, blocks_t, items_t = sink.events_table, sink.blocks_table, sink.items_table
+    assert isinstance(events_t, RecordingTable) and isinstance(items_t, RecordingTable)
+    occasions: list[dict[str, Any]] = []
+    blocks: dict[str, list[str]] = {}
+    written = 0
+    while written < size:
+        occasion = gen.occasion()
+        reports = [gen.report(occasion, n) for n in range(min(gen.rng.choice((1, 2, 2, 3)), size - written))]
+        written += len(reports)
+        occasion["reports"] = len(reports)
+        occasions.append(occasion)
+        for event in reports:
+            events_t.put_raw(event.id, event.model_dump_json().encode())
+            for key in blocking(event).keys:
+                blocks.setdefault(key, []).append(event.id)
+        item = build_item(reports)
+        items_t.put_raw(item.id, item.model_dump_json().encode())
+    from pipeline.feed.sink import PAGE_IDS
+
+    for key, ids in blocks.items():
+        pages = [ids[i : i + PAGE_IDS] for i in range(0, len(ids), PAGE_IDS)]
+        blocks_t[key] = {"ids": pages[0], "pages": len(pages)}
+        for n, page in enumerate(pages[1:], start=1):
+            blocks_t[f"{key}#{n}"] = {"ids": page}
+    blocks_t["@watermark/0"] = NOW.isoformat()
+    return occasions
+
+
+def run_size(size: int, sample: int = SAMPLE, seed: int = 7) -> dict[str, Any]:
+    """Fill a window of ``size`` events, then time ``sample`` fresh events through the sink."""
+    gen = Generator(seed=seed)
+    tables = RecordingTable(Event), RecordingTable(None), RecordingTable(FeedItem)
+    sink = FeedSink(*tables, horizon=HORIZON)
+    started = time.perf_counter()
+    gc.disable()  # the fill allocates millions of objects; a worker keeps its window in RocksDB
+    try:
+        occasions = fill(sink, gen, size)
+    finally:
+        gc.enable()
+    fill_s = time.perf_counter() - started
+    gc.collect()
+    gc.freeze()  # the filled window stands for off-heap state: collections must not walk it
+    sink.live_items()  # the expiry index is built once after a start; not part of the per-event cost
+    fresh: list[Event] = []
+    for i in range(sample):
+        if i % 2 and occasions:
+            occasion = occasions[gen.rng.randrange(len(occasions))]
+            occasion["reports"] += 1
+            fresh.append(gen.report(occasion, occasion["reports"]))
+        else:
+            fresh.append(gen.report({**gen.occasion(newest=True)}, 0))
+    for table in tables:
+        table.recording = True
+    merged = 0
+    started = time.perf_counter()
+    for event in fresh:
+        merged += sink.apply(event).merged
+    elapsed = time.perf_counter() - started
+    gc.unfreeze()
+    writes = sum(t.writes for t in tables)
+    return {
+        "window_events": size,
+        "fill_s": round(fill_s, 1),
+        "sample": sample,
+        "merged": merged,
+        "ms_per_event": 1000 * elapsed / sample,
+        "events_per_s": sample / elapsed,
+        "changelog_bytes_per_event": sum(t.bytes for t in tables) / sample,
+        "changelog_records_per_event": writes / sample,
+        "max_record_bytes": max(t.largest for t in tables),
+    }
+
+
+def run_sink_bench(sizes: tuple[int, ...] = SIZES, sample: int = SAMPLE) -> dict[str, Any]:
+    """Every size; the JSON keys the issue names plus the per-size rows."""
+    rows = []
+    for size in sizes:
+        row = run_size(size, sample)
+        rows.append(row)
+        print(
+            f"window {size:>9,} events: {row['events_per_s']:8.0f} events/s  {row['ms_per_event']:.3f} ms/event  "
+            f"{row['changelog_bytes_per_event']:8.0f} changelog bytes/event  "
+            f"largest record {row['max_record_bytes']:,} B  (fill {row['fill_s']} s, {row['merged']} merged)",
+            flush=True,
+        )
+    times = [r["ms_per_event"] for r in rows]
+    return {
+        "sink_ms_per_event": {str(r["window_events"]): round(r["ms_per_event"], 4) for r in rows},
+        "sink_events_per_s": {str(r["window_events"]): round(r["events_per_s"], 1) for r in rows},
+        "changelog_bytes_per_event": {str(r["window_events"]): round(r["changelog_bytes_per_event"]) for r in rows},
+        "max_changelog_record_bytes": max(r["max_record_bytes"] for r in rows),
+        "flatness": round(max(times) / min(times), 2),
+        "rows": rows,
+    }
