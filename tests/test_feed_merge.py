@@ -252,7 +252,7 @@ def incremental_feed(batches: list[list[Event]]) -> dict[str, FeedItem]:
 
 def test_gold_cases_merge_into_one_item_with_two_sources() -> None:
     feed = build_feed(ALL_EVENTS)
-    assert len(feed) == len(ALL_EVENTS) - 2
+    assert len(feed) == len(ALL_EVENTS) - 3
 
     call = item_of(feed, ev(TELESUR, "call-0519"))
     assert call.event_ids == sorted([ev(TELESUR, "call-0519").id, ev(ANI, "call-0519").id])
@@ -273,11 +273,17 @@ def test_gold_cases_merge_into_one_item_with_two_sources() -> None:
     assert set(talks.actors) == {"Russia", "Ukraine"}
     assert talks.headline.endswith("held talks in Istanbul")
 
-    # ANI's Rome report leaves out Marco Rubio, the anchor: it stays apart (see the subset test)
     rome = item_of(feed, ev(TELESUR, "rome"))
-    assert rome is not item_of(feed, ev(ANI, "rome")) and rome.source_count == 1
-    assert rome.headline.endswith("held talks in Rome") and rome.date == D(2025, 5, 18)
-    assert rome.types == [C] and [r.event_id for r in rome.reports] == [ev(TELESUR, "rome").id]
+    assert rome is item_of(feed, ev(ANI, "rome")) and rome.source_count == 2
+    assert (
+        set(rome.actors[:2]) == {ZEL, "JD Vance"} and rome.actors[2] == "Marco Rubio"
+    )  # most reported first
+    assert rome.headline.endswith(", JD Vance and Marco Rubio held talks in Rome") or rome.headline.endswith(
+        "Marco Rubio held talks in Rome"
+    )
+    assert rome.date == D(2025, 5, 18)
+    assert rome.types == [C] and len(rome.reports) == 2
+    assert {r.outlet for r in rome.reports} == {"teleSUR", "ANI"}
 
 
 def test_gold_cases_that_must_stay_separate() -> None:
@@ -372,18 +378,21 @@ def test_undated_event_joins_nearby_dated_one_only() -> None:
     assert not compatible(later, undated) and compatible(later, plan)
 
 
-def test_a_subset_report_merges_only_when_it_keeps_the_anchor() -> None:
-    """Reports meet through their anchor (the smallest-hash participant): a report that leaves out
-    a name other than the anchor still merges, one that leaves out the anchor does not (the price
-    of one partition per anchor; README, "Merging")."""
+def test_reports_meet_through_the_anchor_of_their_first_two_participants() -> None:
+    """The anchor (repartition key) is the smallest-hash name among the first two participants:
+    a report that adds or leaves out later names keeps it, so it still merges; one whose first
+    two names differ is routed elsewhere and cannot merge (README, "Merging at scale")."""
     rome, subset = ev(TELESUR, "rome"), ev(ANI, "rome")  # ANI leaves out Marco Rubio
-    anchor = blocking(rome).anchor
-    assert anchor == "marco rubio" and blocking(subset).anchor != anchor
-    assert not compatible(rome, subset)
-    keeps_anchor = rome.model_copy(
-        update={"id": "x-rome", "article_id": "x" * 16, "actors": [ZEL, "Marco Rubio"]}
+    assert blocking(rome).anchor == blocking(subset).anchor
+    assert compatible(rome, subset)
+    rubio_first = rome.model_copy(
+        update={"id": "x-rome", "article_id": "x" * 16, "actors": ["Marco Rubio", "JD Vance", ZEL]}
     )
-    assert blocking(keeps_anchor).anchor == anchor and compatible(rome, keeps_anchor)
+    assert blocking(rubio_first).anchor == "marco rubio" != blocking(rome).anchor
+    assert not compatible(rome, rubio_first)
+    # every block key carries the anchor, and pairs are order-free
+    assert all(key.startswith(blocking(rome).anchor + "|") for key in blocking(rome).keys)
+    assert len(blocking(rome).keys) == 3 and len(blocking(subset).keys) == 1
 
 
 # --------------------------------------------------------------------------- determinism

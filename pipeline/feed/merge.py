@@ -214,27 +214,43 @@ class Blocking:
     keys: frozenset[str]
 
 
-@functools.lru_cache(maxsize=65536)
-def blocking_of(names: frozenset[str]) -> Blocking:
-    """Anchor = the participant with the smallest stable hash; keys = anchor + each pair of names.
+def core(event: Event) -> frozenset[str]:
+    """The first two participants named (actors in order, then the recipient): who the report is about.
 
-    Two reports that name the same participants get the same anchor and share every key, whatever
-    their type, wording or date: the anchor routes them to one partition, a shared pair key makes
-    them candidates.  A one-participant report's only key is its name.
+    Outlets add names at the end ("..., JD Vance and Marco Rubio"), rarely drop the first two.
+    """
+    names: list[str] = []
+    for name in [*event.actors, event.recipient or ""]:
+        key = norm_name(name)
+        if key and key not in names:
+            names.append(key)
+    return frozenset(names[:2])
+
+
+@functools.lru_cache(maxsize=65536)
+def blocking_of(names: frozenset[str], core: frozenset[str] | None = None) -> Blocking:
+    """Anchor = the core participant with the smallest stable hash; keys = anchor + each pair of names.
+
+    Two reports whose first two participants agree get the same anchor, whatever their type,
+    wording, date or further names: the anchor routes them to one partition, and a shared pair
+    key makes them candidates.  A one-participant report's only key is its name.
     """
     ordered = sorted(names, key=lambda n: (name_hash(n), n))[:MAX_BLOCK_NAMES]
     if not ordered:
         return Blocking(anchor="", keys=frozenset({""}))
-    anchor = ordered[0]
+    heads = sorted(core & names if core else names, key=lambda n: (name_hash(n), n)) or ordered
+    anchor = heads[0]
+    if anchor not in ordered:
+        ordered = [anchor, *ordered[: MAX_BLOCK_NAMES - 1]]
     if len(ordered) == 1:
         return Blocking(anchor=anchor, keys=frozenset({anchor}))
-    pairs = {f"{anchor}|{a}|{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]}
+    pairs = {f"{anchor}|{'|'.join(sorted((a, b)))}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]}
     return Blocking(anchor=anchor, keys=frozenset(pairs))
 
 
 def blocking(event: Event) -> Blocking:
     """The event's anchor and block keys (see ``blocking_of``)."""
-    return blocking_of(participants(event))
+    return blocking_of(participants(event), core(event))
 
 
 def meet(a: Event, b: Event) -> bool:
