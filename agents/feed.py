@@ -5,8 +5,9 @@ event by its anchor (``pipeline.feed.route``), with an explicit partition the si
 again for an item; it waits for the broker's acks before its batch is acked, like ``extract``.
 ``feed`` applies each event to the sink in its partition's table context; the sink's table
 writes are the feed updates.  A timer expires what went quiet: Faust tables take a write's
-partition from the current event, so each partition's expiry runs in the context of the last
-event that partition delivered.
+partition from the current event, so the timer runs each partition's expiry in a stand-in
+context naming that partition (``in_partition``), for every partition assigned to the worker,
+quiet or not.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from faust.streams import _current_event
 
@@ -30,6 +33,22 @@ if TYPE_CHECKING:
     from pipeline.feed.tables import FeedTables
     from pipeline.metrics import Metrics
     from pipeline.topology import FaustTopics
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Message:
+    topic: str
+    partition: int
+
+
+@dataclass(frozen=True)
+class _PartitionContext:
+    """Stands in for the current event: Faust tables and RocksDB take a write's partition from it."""
+
+    message: _Message
+
 
 #: Events routed per batch (one gather of the broker's acks per batch).
 ROUTE_BATCH = 256
@@ -47,7 +66,16 @@ def register(
     partitions = settings.partitions
     sink = FeedSink(tables.events, tables.blocks, tables.items, horizon, partitions=partitions)
     feed_types = frozenset(settings.feed_types)
-    last_event: dict[int, Any] = {}
+    feed_topic = topics.feed_events.get_topic_name()
+
+    def in_partition(partition: int, call: Callable[..., T], *args: Any) -> T:
+        """Run ``call`` as if processing a record of ``partition`` (see the module docstring)."""
+        context = _PartitionContext(_Message(feed_topic, partition))
+        token = _current_event.set(weakref.ref(context))  # type: ignore[arg-type]
+        try:
+            return call(*args)
+        finally:
+            _current_event.reset(token)
 
     @app.agent(topics.events, name="feed-route", concurrency=1)
     async def route(stream: Any) -> None:
@@ -74,7 +102,6 @@ def register(
     async def feed(stream: Any) -> None:
         async for event in stream.events():
             partition = event.message.partition
-            last_event[partition] = event
             started = time.perf_counter()
             result = sink.apply(event.value, partition)
             metrics.observe_stage("feed", time.perf_counter() - started)
@@ -86,21 +113,18 @@ def register(
 
     @app.timer(interval=settings.feed_expiry_interval_s)
     async def expire_quiet() -> None:
-        """Expire every partition of this worker against the newest watermark among them."""
-        marks = [mark for p in list(last_event) if (mark := sink.watermark(p)) is not None]
+        """Expire every feed partition of this worker against the newest watermark among them."""
+        name = topics.feed_events.get_topic_name()
+        mine = sorted(tp.partition for tp in app.consumer.assignment() if tp.topic == name)
+        marks = [mark for p in mine if (mark := in_partition(p, sink.watermark, p)) is not None]
         if not marks:
             return
         newest = max(marks)
-        for partition, event in sorted(last_event.items()):
-            token = _current_event.set(weakref.ref(event))
-            try:
-                result = sink.expire(partition, newest)
-            finally:
-                _current_event.reset(token)
+        for partition in mine:
+            result = in_partition(partition, sink.expire, partition, newest)
             if result.expired:
                 report(result)
 
     @app.on_partitions_revoked.connect
     async def forget_cache(app: Any, revoked: Any, **kwargs: Any) -> None:
         sink.forget()
-        last_event.clear()
