@@ -117,6 +117,10 @@ class Report:
     location: Accuracy = field(default_factory=Accuracy)
     feed_precision: float | None = None
     feed_recall: float | None = None
+    #: Real-world events (gold ``event_key``) reported by two or more articles, and how many of them
+    #: the feed made one item of: every article's report found and all in that item.
+    feed_multi: int = 0
+    feed_multi_one_item: int = 0
     articles: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,7 +131,12 @@ class Report:
         }
         feed = None
         if self.feed_precision is not None:
-            feed = {"bcubed_precision": self.feed_precision, "bcubed_recall": self.feed_recall}
+            feed = {
+                "bcubed_precision": self.feed_precision,
+                "bcubed_recall": self.feed_recall,
+                "multi_article_events": self.feed_multi,
+                "multi_article_one_item": self.feed_multi_one_item,
+            }
         return {
             "articles": self.articles,
             "entities": self.entities.as_dict(),
@@ -302,7 +311,32 @@ def score(
             elements.append((key, item_of.get(str(pred_events[pi].get("id")))))
     if feed is not None:
         report.feed_precision, report.feed_recall = _bcubed(elements)
+        report.feed_multi, report.feed_multi_one_item = _multi_article(gold, elements)
     return report
+
+
+def _multi_article(gold: dict[str, Any], elements: list[tuple[str, str | None]]) -> tuple[int, int]:
+    """(events reported by 2+ articles, those whose every report was found and is in one item)."""
+    reports: dict[str, set[str]] = {}
+    for file, article in (gold.get("articles") or {}).items():
+        for event in article.get("events") or []:
+            if event.get("event_key"):
+                reports.setdefault(str(event["event_key"]), set()).add(file)
+    counts: Counter[str] = Counter()
+    for file_reports in (gold.get("articles") or {}).values():
+        for event in file_reports.get("events") or []:
+            if event.get("event_key"):
+                counts[str(event["event_key"])] += 1
+    items: dict[str, list[str | None]] = {}
+    for key, item in elements:
+        items.setdefault(key, []).append(item)
+    multi = [key for key, files in reports.items() if len(files) > 1]
+    one = sum(
+        1
+        for key in multi
+        if len(items.get(key, [])) == counts[key] and len(set(items[key])) == 1 and items[key][0] is not None
+    )
+    return len(multi), one
 
 
 def format_report(report: Report) -> str:
@@ -323,6 +357,12 @@ def format_report(report: Report) -> str:
         lines.append(f"{name:<10} {acc.value:6.3f} {acc.correct:5d} {acc.total:5d}")
     if report.feed_precision is not None:
         lines.append(f"feed B-cubed precision {report.feed_precision:.3f} recall {report.feed_recall:.3f}")
+        if report.feed_multi:
+            share = report.feed_multi_one_item / report.feed_multi
+            lines.append(
+                f"feed events reported by 2+ articles that are one item: "
+                f"{report.feed_multi_one_item}/{report.feed_multi} ({share:.0%})"
+            )
     return "\n".join(lines)
 
 
