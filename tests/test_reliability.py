@@ -304,7 +304,7 @@ def test_fuzz_worker_decoder(raw: bytes | None) -> None:
     if isinstance(decoded, Article):
         assert decode_record(Article, encode_record(decoded)) == decoded
         return
-    error, reason = decoded
+    error, reason = decoded.error, decoded.reason
     assert error in ERROR_CODES and reason.strip()
 
 
