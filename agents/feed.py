@@ -114,6 +114,8 @@ def register(
     @app.timer(interval=settings.feed_expiry_interval_s)
     async def expire_quiet() -> None:
         """Expire every feed partition of this worker against the newest watermark among them."""
+        if app.rebalancing or getattr(app, "in_recovery", False):
+            return  # the tables are being restored: the sink must not index a partial items table
         name = topics.feed_events.get_topic_name()
         mine = sorted(tp.partition for tp in app.consumer.assignment() if tp.topic == name)
         marks = [mark for p in mine if (mark := in_partition(p, sink.watermark, p)) is not None]
