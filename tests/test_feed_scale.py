@@ -155,20 +155,26 @@ def _two_partitions() -> tuple[Any, Any]:
 
 def test_the_timer_expires_a_quiet_partition_against_the_newest_watermark() -> None:
     olds, new = _two_partitions()
+    quiet, busy = partition_for(olds[0], 2), partition_for(new, 2)
+    assert quiet != busy and partition_for(olds[1], 2) == quiet
     events_t, blocks_t, items_t = tables()
     sink = FeedSink(events_t, blocks_t, items_t, dt.timedelta(days=7), partitions=2)
     for event in olds:
-        sink.apply(event, 0)
-    sink.apply(new, 1)  # another partition moves on a month; partition 0 goes quiet
+        sink.apply(event, quiet)
+    sink.apply(new, busy)  # another partition moves on a month; the first goes quiet
     (old_item,) = [i for i in items_t.values() if olds[0].id in i.event_ids]
     assert old_item.id in items_t  # per-event expiry only sweeps the partition that saw the event
 
-    result = sink.expire(0, sink.watermark(1))  # what the worker's timer does
+    newest = sink.watermark(busy)
+    result = sink.expire(quiet, newest)  # what the worker's timer does
 
     assert result.tombstones == (old_item.id,) and result.expired == 1
     assert old_item.id not in items_t and not any(e.id in events_t for e in olds)
     assert not any(k for k in blocks_t if not k.startswith("@") and "lee jae myung" in k)
-    assert sink.expire(0, sink.watermark(1)).expired == 0  # nothing left to do
+    assert sink.expire(quiet, newest).expired == 0  # nothing left to do
+    # after a restart the quiet partition's index is rebuilt in its own context
+    restarted = FeedSink(events_t, blocks_t, items_t, dt.timedelta(days=7), partitions=2)
+    assert restarted.watermark(busy) == newest and restarted.live_items() == 1
 
 
 def test_the_expiry_index_is_rebuilt_from_the_tables_after_a_restart() -> None:
@@ -178,7 +184,7 @@ def test_the_expiry_index_is_rebuilt_from_the_tables_after_a_restart() -> None:
     for event in olds:
         first.apply(event)
     restarted = FeedSink(events_t, blocks_t, items_t, dt.timedelta(days=7))
-    assert restarted.live_items() == 1 and restarted.watermark(0) == first.watermark(0)
+    assert restarted.watermark(0) == first.watermark(0) and restarted.live_items() == 1
     result = restarted.apply(new)
     assert result.expired == 1 and len(items_t) == 1
 

@@ -112,48 +112,41 @@ class FeedSink:
         self.horizon = horizon
         self.partitions = partitions
         self._partitions: dict[int, _Partition] = {}
-        self._loaded = False
 
     # ------------------------------------------------------------------ state
 
     def forget(self) -> None:
         """Drop memory-only state (partitions moved: the tables are the truth)."""
         self._partitions.clear()
-        self._loaded = False
 
     def live_items(self) -> int:
-        self._load()
+        """Items live in the partitions this sink has loaded."""
         return sum(len(p.live) for p in self._partitions.values())
 
     def watermark(self, partition: int) -> dt.datetime | None:
         return self._partition(partition).watermark
 
     def _partition(self, partition: int) -> _Partition:
-        self._load()
-        state = self._partitions.get(partition)
-        if state is None:
-            state = self._partitions[partition] = _Partition()
-            stored = self.blocks_table.get(f"{_WATERMARK}{partition}")
-            if stored:
-                state.watermark = dt.datetime.fromisoformat(stored)
-        return state
+        """A partition's memory-only state, loaded from the tables on first use.
 
-    def _load(self) -> None:
-        """Rebuild the expiry heaps from the items table (once after start or a rebalance).
-
-        An item's partition is its anchor's, which every event of it shares; the table only holds
-        this worker's partitions.
+        The expiry heap is rebuilt from the items whose anchor routes to ``partition``.  Called in
+        that partition's context: the worker's RocksDB tables then answer reads from its store only
+        (an item of another partition finds no event and is skipped).
         """
-        if self._loaded:
-            return
-        self._loaded = True
+        state = self._partitions.get(partition)
+        if state is not None:
+            return state
+        state = self._partitions[partition] = _Partition()
+        stored = self.blocks_table.get(f"{_WATERMARK}{partition}")
+        if stored:
+            state.watermark = dt.datetime.fromisoformat(stored)
         for item in list(self.items_table.values()):
             if item is None:
                 continue
             event = self.events_table.get(item.event_ids[0])
-            if event is None:
-                continue
-            self._partition(self.partition_of(event)).track(item)
+            if event is not None and self.partition_of(event) == partition:
+                state.track(item)
+        return state
 
     def partition_of(self, event: Event) -> int:
         """The partition ``route`` sends the event to (``partitions`` is the feed-events count)."""
@@ -309,6 +302,5 @@ class FeedSink:
             if held is not None:
                 stored[item_id] = held
         diff = diff_feed(stored, expected)
-        state = self._partition(self.partition_of(event))
-        self._write(diff, state)
+        self._write(diff, self._partition(self.partition_of(event)))
         return diff
