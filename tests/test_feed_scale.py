@@ -220,3 +220,14 @@ def test_merge_constants_bound_the_state() -> None:
     assert merge.MAX_BLOCK_NAMES * (merge.MAX_BLOCK_NAMES - 1) // 2 == 15
     assert json.dumps({"ids": ["x" * 60] * sink_module.PAGE_IDS}).__len__() < 100_000
     assert EventStatus.OCCURRED  # the contract the sink reads
+
+
+def test_transliteration_variants_of_a_name_meet() -> None:
+    from pipeline.feed.merge import participant_key
+
+    assert participant_key("Volodymyr Zelenskyy") == participant_key("Volodymyr Zelensky")
+    assert participant_key("Zelenskiy") == participant_key("Zelensky")
+    assert participant_key("Abdullah II") != participant_key("Abdullah I")  # short words keep letters
+    call = make_event(ref(1), "call", C, ["Donald Trump", "Volodymyr Zelensky"], mode="phone", date=DAY)
+    later = make_event(ref(2), "call", C, ["Volodymyr Zelenskyy", "Donald Trump"], mode="phone")
+    assert compatible(call, later)

@@ -107,11 +107,24 @@ def norm_name(name: str) -> str:
     return " ".join(cleaned.split())
 
 
+_DOUBLED = re.compile(r"([a-z])\1+")
+_FINAL_IY = re.compile(r"(?<=[a-z]{3})[iy]y\b")
+
+
+@functools.lru_cache(maxsize=65536)
+def participant_key(name: str) -> str:
+    """``norm_name`` folded over transliteration variants: in words of four letters or more,
+    doubled letters count once and a final -iy/-yy is -y ("Zelenskyy", "Zelenskiy", "Zelensky"),
+    so outlets' spellings meet ("Lee", "II" stay as they are)."""
+    tokens = norm_name(name).split()
+    return " ".join(_FINAL_IY.sub("y", _DOUBLED.sub(r"\1", t)) if len(t) > 3 else t for t in tokens)
+
+
 def participants(event: Event) -> frozenset[str]:
     """Normalised actors plus recipient: who takes part, whatever the role."""
-    names = {norm_name(a) for a in event.actors}
+    names = {participant_key(a) for a in event.actors}
     if event.recipient:
-        names.add(norm_name(event.recipient))
+        names.add(participant_key(event.recipient))
     names.discard("")
     return frozenset(names)
 
@@ -221,7 +234,7 @@ def core(event: Event) -> frozenset[str]:
     """
     names: list[str] = []
     for name in [*event.actors, event.recipient or ""]:
-        key = norm_name(name)
+        key = participant_key(name)
         if key and key not in names:
             names.append(key)
     return frozenset(names[:2])
