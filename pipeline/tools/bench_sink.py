@@ -177,8 +177,22 @@ def fill(sink: FeedSink, gen: Generator, size: int) -> list[dict[str, Any]]:
     return occasions
 
 
-def run_size(size: int, sample: int = SAMPLE, seed: int = 7) -> dict[str, Any]:
-    """Fill a window of ``size`` events, then time ``sample`` fresh events through the sink."""
+@dataclass
+class Window:
+    """One filled window and the fresh events that will be timed against it."""
+
+    size: int
+    sink: FeedSink
+    tables: tuple[RecordingTable, RecordingTable, RecordingTable]
+    fresh: list[Event]
+    fill_s: float
+    elapsed: float = 0.0
+    applied: int = 0
+    merged: int = 0
+
+
+def make_window(size: int, sample: int = SAMPLE, seed: int = 7) -> Window:
+    """Fill a window of ``size`` events and draw ``sample`` fresh events (half are further reports)."""
     gen = Generator(seed=seed)
     tables = RecordingTable(Event), RecordingTable(None), RecordingTable(FeedItem)
     sink = FeedSink(*tables, horizon=HORIZON)
@@ -189,8 +203,6 @@ def run_size(size: int, sample: int = SAMPLE, seed: int = 7) -> dict[str, Any]:
     finally:
         gc.enable()
     fill_s = time.perf_counter() - started
-    gc.collect()
-    gc.freeze()  # the filled window stands for off-heap state: collections must not walk it
     sink.watermark(0)  # loads the expiry index (once after a start; not part of the per-event cost)
     fresh: list[Event] = []
     for i in range(sample):
@@ -202,37 +214,64 @@ def run_size(size: int, sample: int = SAMPLE, seed: int = 7) -> dict[str, Any]:
             fresh.append(gen.report({**gen.occasion(newest=True)}, 0))
     for table in tables:
         table.recording = True
-    merged = 0
+    return Window(size=size, sink=sink, tables=tables, fresh=fresh, fill_s=fill_s)
+
+
+def time_round(window: Window, count: int) -> None:
+    """Apply the next ``count`` fresh events to the window's sink, timed."""
+    batch = window.fresh[window.applied : window.applied + count]
     started = time.perf_counter()
-    for event in fresh:
-        merged += sink.apply(event).merged
-    elapsed = time.perf_counter() - started
-    gc.unfreeze()
-    writes = sum(t.writes for t in tables)
+    for event in batch:
+        window.merged += window.sink.apply(event).merged
+    window.elapsed += time.perf_counter() - started
+    window.applied += len(batch)
+
+
+def row_of(window: Window) -> dict[str, Any]:
+    tables = window.tables
     return {
-        "window_events": size,
-        "fill_s": round(fill_s, 1),
-        "sample": sample,
-        "merged": merged,
-        "ms_per_event": 1000 * elapsed / sample,
-        "events_per_s": sample / elapsed,
-        "changelog_bytes_per_event": sum(t.bytes for t in tables) / sample,
-        "changelog_records_per_event": writes / sample,
+        "window_events": window.size,
+        "fill_s": round(window.fill_s, 1),
+        "sample": window.applied,
+        "merged": window.merged,
+        "ms_per_event": 1000 * window.elapsed / window.applied,
+        "events_per_s": window.applied / window.elapsed,
+        "changelog_bytes_per_event": sum(t.bytes for t in tables) / window.applied,
+        "changelog_records_per_event": sum(t.writes for t in tables) / window.applied,
         "max_record_bytes": max(t.largest for t in tables),
     }
 
 
-def run_sink_bench(sizes: tuple[int, ...] = SIZES, sample: int = SAMPLE) -> dict[str, Any]:
-    """Every size; the JSON keys the issue names plus the per-size rows."""
-    rows = []
+def run_size(size: int, sample: int = SAMPLE, seed: int = 7) -> dict[str, Any]:
+    """One window alone (tests)."""
+    window = make_window(size, sample, seed)
+    time_round(window, sample)
+    return row_of(window)
+
+
+def run_sink_bench(sizes: tuple[int, ...] = SIZES, sample: int = SAMPLE, rounds: int = 10) -> dict[str, Any]:
+    """Every size; the JSON keys the issue names plus the per-size rows.
+
+    All windows are filled first, then the samples are timed in interleaved rounds, so a load
+    change on a shared machine touches every size alike instead of skewing the comparison.
+    """
+    windows = []
     for size in sizes:
-        row = run_size(size, sample)
-        rows.append(row)
+        windows.append(make_window(size, sample))
+        print(f"filled a window of {size:,} events in {windows[-1].fill_s:.0f} s", flush=True)
+    gc.collect()
+    gc.freeze()  # the filled windows stand for off-heap state: collections must not walk them
+    for _ in range(rounds):
+        for window in windows:
+            time_round(window, -(-sample // rounds))
+    gc.unfreeze()
+    rows = [row_of(w) for w in windows]
+    for row in rows:
         print(
-            f"window {size:>9,} events: {row['events_per_s']:8.0f} events/s  "
+            f"window {row['window_events']:>9,} events: {row['events_per_s']:8.0f} events/s  "
             f"{row['ms_per_event']:.3f} ms/event  "
             f"{row['changelog_bytes_per_event']:8.0f} changelog bytes/event  "
-            f"largest record {row['max_record_bytes']:,} B  (fill {row['fill_s']} s, {row['merged']} merged)",
+            f"largest record {row['max_record_bytes']:,} B  ({row['merged']} of {row['sample']} merged)",
             flush=True,
         )
     times = [r["ms_per_event"] for r in rows]
