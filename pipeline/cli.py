@@ -177,6 +177,11 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
         from pipeline.tools.bench_sink import run_sink_bench
 
         figures = run_sink_bench()
+        if args.kafka:
+            from pipeline.tools.bench_sink import run_kafka_sink
+
+            figures["kafka"] = run_kafka_sink(settings)
+            print(f"through Kafka: {json.dumps(figures['kafka'])}", flush=True)
         if args.json:
             Path(args.json).write_text(json.dumps(figures, indent=2))
         return 0 if figures["flatness"] <= 2 and figures["max_changelog_record_bytes"] < 100_000 else 1
@@ -252,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--sink", action="store_true", help="feed sink alone, 10k/100k/1M events in the window (pure)"
     )
+    bench.add_argument("--kafka", action="store_true", help="with --sink: also a shorter run through Kafka")
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.config import Settings
 from pipeline.feed.merge import blocking, build_item
 from pipeline.feed.sink import FeedSink
 from schemas import ArticleRef, Event, EventStatus, FeedItem, PloverType, Span
@@ -283,4 +284,68 @@ def run_sink_bench(sizes: tuple[int, ...] = SIZES, sample: int = SAMPLE, rounds:
         "max_changelog_record_bytes": max(r["max_record_bytes"] for r in rows),
         "flatness": round(max(times) / min(times), 2),
         "rows": rows,
+    }
+
+
+def run_kafka_sink(settings: Settings, events: int = 3_000, timeout_s: float = 600) -> dict[str, Any]:
+    """The shorter run through Kafka: ``events`` synthetic events onto ``events``, one worker.
+
+    Times ``feed-route`` + ``feed`` end to end (first send to the worker's ``feed`` stage count
+    reaching ``events``) and reports the worker's mean ``feed`` stage time per event.
+    """
+    import uuid
+    from pathlib import Path
+    from tempfile import mkdtemp
+
+    from pipeline.codec import encode_record
+    from pipeline.ingest.publisher import make_producer
+    from pipeline.tools.bench import delete_topics, make_group, phase_settings
+    from pipeline.topology import EVENTS, create_topics
+
+    workdir = Path(mkdtemp(prefix="diplofeed-bench-sink-"))
+    run = uuid.uuid4().hex[:6]
+    phase = phase_settings(settings, run, "sink", workdir)
+    group = make_group(phase, ["sink"], workdir)
+    worker = group.workers[0]
+    gen = Generator(seed=11)
+    batch: list[Event] = []
+    while len(batch) < events:
+        occasion = gen.occasion(newest=gen.rng.random() < 0.3)
+        batch += [gen.report(occasion, n) for n in range(gen.rng.choice((1, 2, 2, 3)))]
+    batch = batch[:events]
+    create_topics(phase)
+    producer = make_producer(phase)
+    try:
+        worker.start()
+        deadline = time.monotonic() + timeout_s
+        while (worker.metrics() or {}).get("diplofeed_model_load_seconds", 0) <= 0:
+            worker.check_alive()
+            if time.monotonic() > deadline:
+                raise TimeoutError("the worker did not start")
+            time.sleep(1)
+        time.sleep(5)  # let the group settle on its partitions
+        started = time.monotonic()
+        for event in batch:
+            producer.send(EVENTS.wire_name(phase), key=event.article_id.encode(), value=encode_record(event))
+        producer.flush()
+        count = total = 0.0
+        while count < events:
+            worker.check_alive()
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the feed stage applied {count:.0f} of {events} events")
+            scrape = worker.metrics() or {}
+            count = scrape.get("diplofeed_stage_duration_seconds_count:feed", 0.0)
+            total = scrape.get("diplofeed_stage_duration_seconds_sum:feed", 0.0)
+            time.sleep(0.5)
+        elapsed = time.monotonic() - started
+    finally:
+        producer.close()
+        worker.terminate()
+        worker.wait_stopped()
+        delete_topics(phase, [phase.topic_prefix, phase.app_id])
+    return {
+        "events": events,
+        "through_kafka_events_per_s": round(events / elapsed, 1),
+        "worker_feed_stage_ms_per_event": round(1000 * total / max(count, 1), 3),
+        "seconds": round(elapsed, 1),
     }
