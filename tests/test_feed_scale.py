@@ -214,11 +214,23 @@ def test_feed_types_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings()
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_may_meet_never_rejects_a_compatible_pair(seed: int) -> None:
+    """The block prefilter is a necessary condition: the sink skips only what cannot merge."""
+    rng = random.Random(seed)
+    events = _random_events(rng, 80) + ALL_EVENTS
+    for a in events:
+        for b in events:
+            if a.id != b.id and compatible(a, b):
+                assert merge.may_meet(merge.signature(a), merge.signature(b)), (a.id, b.id)
+
+
 def test_merge_constants_bound_the_state() -> None:
     """The stated bounds (README): pages of ids, names per event, reports per item."""
     assert sink_module.PAGE_IDS * 64 < 100_000
     assert merge.MAX_BLOCK_NAMES * (merge.MAX_BLOCK_NAMES - 1) // 2 == 15
-    assert json.dumps({"ids": ["x" * 60] * sink_module.PAGE_IDS}).__len__() < 100_000
+    entry = ["x" * 60, "2026-01-01", "2026-01-01", "0" * 12]
+    assert len(json.dumps({"ids": [entry] * sink_module.PAGE_IDS, "pages": 9})) < 100_000
     assert EventStatus.OCCURRED  # the contract the sink reads
 
 

@@ -365,6 +365,38 @@ def compatible(a: Event, b: Event) -> bool:
     return da is not None and pa == pb
 
 
+#: A block entry: (event id, effective day, report day, exact key) -- what ``may_meet`` needs.
+Signature = tuple[str, str, str, str]
+
+
+def signature(event: Event) -> Signature:
+    """The few facts a block page keeps per event, so candidates that cannot match are not read.
+
+    ``exact`` hashes the participant set and mode: undated reports merge at a distance only
+    when both are equal (``_dates_compatible``).
+    """
+    day, report = effective_date(event), report_date(event)
+    mode = norm_name(event.mode) if event.mode else ""
+    exact = hashlib.blake2b(
+        "|".join([*sorted(participants(event)), mode]).encode(), digest_size=6
+    ).hexdigest()
+    return (event.id, day.isoformat() if day else "", report.isoformat() if report else "", exact)
+
+
+def may_meet(a: Signature, b: Signature) -> bool:
+    """A necessary condition of ``compatible`` on signatures alone (never false for a compatible pair)."""
+    if a[1] and b[1]:
+        return a[1] == b[1]
+    if a[3] == b[3] and (a[1] or b[1] or (a[2] and b[2])):
+        return True
+    if a[1] or b[1]:
+        return False  # dated with undated needs the same participants and mode
+    return (
+        bool(a[2] and b[2])
+        and abs(dt.date.fromisoformat(a[2]) - dt.date.fromisoformat(b[2])) <= UNDATED_WINDOW
+    )
+
+
 # --------------------------------------------------------------------------- clustering
 
 

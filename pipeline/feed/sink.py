@@ -3,8 +3,9 @@
 State layout (every record bounded, none lists a window):
 
 * ``events``: event id -> Event, one record per event in the window;
-* ``blocks``: block key -> ``{"ids": [...], "pages": n}`` -- the event ids that share one
-  anchor + participant pair (``merge.blocking``), in pages of at most ``PAGE_IDS`` ids
+* ``blocks``: block key -> ``{"ids": [...], "pages": n}`` -- the events that share one
+  anchor + participant pair (``merge.blocking``) as signatures (id, day, report day, a hash of
+  participants and mode: ``merge.signature``), in pages of at most ``PAGE_IDS`` entries
   (page 0 under the key itself, page k under ``key#k``); and ``@watermark/<partition>``;
 * ``items``: item id -> FeedItem; its changelog IS the compacted ``diplomatic-feed`` topic.
 
@@ -25,12 +26,21 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.feed.merge import FeedDiff, blocking, build_feed, diff_feed, update_group
+from pipeline.feed.merge import (
+    FeedDiff,
+    Signature,
+    blocking,
+    build_feed,
+    diff_feed,
+    may_meet,
+    signature,
+    update_group,
+)
 from pipeline.feed.route import partition_for
 from pipeline.feed.window import advance_watermark, expired, time_of
 from schemas import Event, FeedItem
 
-#: Event ids per block page: a page record stays under ~40 KB (ids are under 64 characters).
+#: Entries per block page: a page record stays under ~60 KB (an entry is under 120 bytes).
 PAGE_IDS = 500
 _WATERMARK = "@watermark/"
 
@@ -87,10 +97,14 @@ class _Window:
         return isinstance(event_id, str) and self.get(event_id) is not None
 
     def candidates(self, event: Event) -> set[str]:
-        """Ids sharing a block with ``event`` (its own id excluded)."""
+        """Ids sharing a block with ``event`` that may match it (``merge.may_meet``), its own excluded.
+
+        Only these are read and decoded: a block's other entries cannot be compatible with it.
+        """
+        own = signature(event)
         found: set[str] = set()
         for key in blocking(event).keys:
-            found.update(self.sink.block_ids(key))
+            found.update(entry[0] for entry in self.sink.block_entries(key) if may_meet(own, entry))
         found.discard(event.id)
         return found
 
@@ -154,32 +168,40 @@ class FeedSink:
 
     # ------------------------------------------------------------------ blocks
 
-    def block_ids(self, key: str) -> Iterator[str]:
+    def block_entries(self, key: str) -> Iterator[Signature]:
+        """The signatures (``merge.signature``) of a block's events, page by page."""
         head = self.blocks_table.get(key)
         if not head:
             return
-        yield from head["ids"]
+        for entry in head["ids"]:
+            yield tuple(entry)  # type: ignore[misc]
         for page in range(1, head.get("pages", 1)):
             stored = self.blocks_table.get(f"{key}#{page}")
             if stored:
-                yield from stored["ids"]
+                for entry in stored["ids"]:
+                    yield tuple(entry)  # type: ignore[misc]
 
-    def _block_add(self, key: str, event_id: str) -> None:
-        """Add an id to the first page with room (a new page when all are full); idempotent."""
+    def block_ids(self, key: str) -> Iterator[str]:
+        for entry in self.block_entries(key):
+            yield entry[0]
+
+    def _block_add(self, key: str, entry: Signature) -> None:
+        """Add an entry to the first page with room (a new page when all are full); idempotent."""
+        event_id = entry[0]
         head = self.blocks_table.get(key) or {"ids": [], "pages": 1}
         pages = head.get("pages", 1)
         records = [head] + [self.blocks_table.get(f"{key}#{p}") or {"ids": []} for p in range(1, pages)]
-        if any(event_id in r["ids"] for r in records):
+        if any(e[0] == event_id for r in records for e in r["ids"]):
             return
         for page, record in enumerate(records):
             if len(record["ids"]) < PAGE_IDS:
-                ids = [*record["ids"], event_id]
+                ids = [*record["ids"], list(entry)]
                 if page == 0:
                     self.blocks_table[key] = {"ids": ids, "pages": pages}
                 else:
                     self.blocks_table[f"{key}#{page}"] = {"ids": ids}
                 return
-        self.blocks_table[f"{key}#{pages}"] = {"ids": [event_id]}  # the page first, then the head
+        self.blocks_table[f"{key}#{pages}"] = {"ids": [list(entry)]}  # the page first, then the head
         self.blocks_table[key] = {"ids": head["ids"], "pages": pages + 1}
 
     def _block_remove(self, key: str, event_ids: set[str]) -> None:
@@ -193,7 +215,7 @@ class FeedSink:
             record = head if page == 0 else self.blocks_table.get(name)
             if not record:
                 continue
-            kept = [i for i in record["ids"] if i not in event_ids]
+            kept = [e for e in record["ids"] if e[0] not in event_ids]
             total += len(kept)
             if len(kept) != len(record["ids"]):
                 if page == 0:
@@ -226,8 +248,9 @@ class FeedSink:
             return SinkResult(late=True)
 
         change = update_group(window, upserts=[event], index=window.candidates)
+        entry = signature(event)
         for key in blocking(event).keys:
-            self._block_add(key, event.id)
+            self._block_add(key, entry)
         self._write(change.diff, state)
         self.events_table[event.id] = event  # last: the record says the event was applied
         merged = int(any(len(i.event_ids) > 1 and event.id in i.event_ids for i in change.diff.upserts))
@@ -289,8 +312,7 @@ class FeedSink:
         event (what the crashed update was replacing) are tombstoned if they should be gone.
         """
         for key in blocking(event).keys:
-            if event.id not in set(self.block_ids(key)):
-                self._block_add(key, event.id)
+            self._block_add(key, signature(event))  # a no-op when the entry is there
         without = update_group(window, removals=[event.id], index=window.candidates)
         neighbourhood = without.neighbourhood
         members = [window[i] for i in neighbourhood if i in window]

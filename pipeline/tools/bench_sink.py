@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.feed.merge import blocking, build_item
+from pipeline.feed.merge import blocking, build_item, signature
 from pipeline.feed.sink import FeedSink
 from schemas import ArticleRef, Event, EventStatus, FeedItem, PloverType, Span
 
@@ -153,7 +153,7 @@ def fill(sink: FeedSink, gen: Generator, size: int) -> list[dict[str, Any]]:
     events_t, blocks_t, items_t = sink.events_table, sink.blocks_table, sink.items_table
     assert isinstance(events_t, RecordingTable) and isinstance(items_t, RecordingTable)
     occasions: list[dict[str, Any]] = []
-    blocks: dict[str, list[str]] = {}
+    blocks: dict[str, list[list[str]]] = {}
     written = 0
     while written < size:
         occasion = gen.occasion()
@@ -163,8 +163,9 @@ def fill(sink: FeedSink, gen: Generator, size: int) -> list[dict[str, Any]]:
         occasions.append(occasion)
         for event in reports:
             events_t.put_raw(event.id, event.model_dump_json().encode())
+            entry = list(signature(event))
             for key in blocking(event).keys:
-                blocks.setdefault(key, []).append(event.id)
+                blocks.setdefault(key, []).append(entry)
         item = build_item(reports)
         items_t.put_raw(item.id, item.model_dump_json().encode())
     from pipeline.feed.sink import PAGE_IDS
