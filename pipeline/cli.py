@@ -94,6 +94,48 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_follow(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
+    from pipeline.ingest.follow import FeedFollower, FollowMetrics, FollowState
+    from pipeline.ingest.publisher import ArticlePublisher
+    from pipeline.metrics import Metrics, start_http_server
+    from pipeline.topology import create_topics
+
+    create_topics(settings)
+    metrics = Metrics.create("publisher", topic_prefix=settings.topic_prefix)
+    follow_metrics = FollowMetrics(metrics.registry)
+    if args.metrics_port != 0:
+        start_http_server(metrics, args.metrics_port or settings.metrics_port)
+    publisher = ArticlePublisher(settings, on_outcome=_publisher_metrics(metrics))
+    state = FollowState.load(Path(args.state) if args.state else settings.data_dir / "follow-state.json")
+    follower = FeedFollower(
+        args.feeds,
+        publisher,
+        state,
+        interval_s=args.interval,
+        max_backoff_s=args.max_backoff,
+        max_bytes=settings.max_input_bytes,
+        metrics=follow_metrics,
+    )
+    stopping = {"flag": False}
+
+    def stop(*_: object) -> None:
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"following {len(follower.urls)} feed(s) (state {state.path}); Ctrl-C to stop", file=sys.stderr)
+    try:
+        if args.once:
+            print(follower.poll_once(force=True).line(), file=sys.stderr)
+        else:
+            follower.run(lambda: stopping["flag"], lambda s: print(s.line(), file=sys.stderr, flush=True))
+    finally:
+        publisher.close()
+    return 0
+
+
 def _publisher_metrics(metrics: object):  # type: ignore[no-untyped-def]
     def on_outcome(outcome: str, reason: str | None) -> None:
         if outcome == "published":
@@ -154,15 +196,48 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
             print("\n".join(score.misses), file=sys.stderr)
         print(score.line())
         return 0 if score.crashed == 0 else 1
-    if not args.articles_dir or not args.gold:
-        print("error: evaluate needs ARTICLES_DIR GOLD (or --ingest DIR)", file=sys.stderr)
-        return 2
     from pipeline.tools.offline import evaluate_folder
 
-    report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
-    print(report_text)
+    if args.all or args.set:
+        from pipeline.tools.evaluate_all import run_all
+
+        table, details = run_all(settings, k=args.folds, only=args.set)
+        print(table)
+        if args.json:
+            Path(args.json).write_text(json.dumps(details, indent=2, default=str))
+        return 0
+    if not (args.articles_dir and args.gold):
+        print("error: give ARTICLES_DIR GOLD.json, --all, or --ingest DIR", file=sys.stderr)
+        return 2
+    from pipeline.tools.sentence_sets import is_sentence_gold
+
+    if is_sentence_gold(json.loads(Path(args.gold).read_text(encoding="utf-8"))):
+        from pipeline.tools.evaluate_sentences import format_sentence_report
+        from pipeline.tools.sentence_sets import evaluate_sentence_set
+
+        result = evaluate_sentence_set(Path(args.gold).parent, settings, k=args.folds)
+        print(format_sentence_report(f"{result.name} (pipeline, {result.how})", result.pipeline))
+        if result.classifier is not None:
+            print(format_sentence_report(f"{result.name} (typer only, {result.how})", result.classifier))
+        report = result.to_dict()
+    else:
+        report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
+        print(report_text)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+    return 0
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.extraction.typer import DEFAULT_PATH, TrainConfig
+    from pipeline.tools.train import default_data_dir, train
+
+    out = None if args.dry_run else Path(args.out) if args.out else DEFAULT_PATH
+    data = Path(args.data) if args.data else default_data_dir(settings)
+    card, text = train(data, settings, out, args.folds, TrainConfig(seed=args.seed))
+    print(text)
+    if out is not None:
+        print(f"wrote {out} ({card['artefact_bytes']} bytes, sha256 {card['artefact_sha256'][:12]})")
     return 0
 
 
@@ -185,6 +260,10 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(figures, indent=2))
         return 0 if figures["flatness"] <= 2 and figures["max_changelog_record_bytes"] < 100_000 else 1
+    if args.ingest:
+        from pipeline.tools.ingest_bench import run_ingest_bench
+
+        return run_ingest_bench(Path(args.ingest), settings)
     from pipeline.tools.bench import run_bench
 
     return run_bench(settings, articles=args.articles, json_path=args.json, smoke=args.smoke)
@@ -216,6 +295,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.set_defaults(func=cmd_watch)
 
+    follow = sub.add_parser("follow", help="poll RSS/Atom feeds and publish their new entries")
+    follow.add_argument("feeds", nargs="+", metavar="FEED_URL")
+    follow.add_argument("--interval", type=float, default=300.0, help="seconds between polls of a feed")
+    follow.add_argument("--max-backoff", type=float, default=3600.0, help="longest wait after errors (s)")
+    follow.add_argument("--state", help="state file (default: DIPLOFEED_DATA_DIR/follow-state.json)")
+    follow.add_argument("--once", action="store_true", help="poll every feed once and exit")
+    follow.add_argument(
+        "--metrics-port", type=int, default=None, help="0 disables; default DIPLOFEED_METRICS_PORT"
+    )
+    follow.set_defaults(func=cmd_follow)
+
     tail = sub.add_parser("tail", help="print a topic's records as JSON lines")
     tail.add_argument(
         "topic", help="logical topic (articles, entities, quotes, events, diplomatic-feed, dead-letters)"
@@ -236,13 +326,24 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--feed", help="also merge into a feed and write it as JSON")
     extract.set_defaults(func=cmd_extract)
 
-    evaluate = sub.add_parser("evaluate", help="score extraction against a gold file")
+    evaluate = sub.add_parser("evaluate", help="score extraction against a gold file, or every set (--all)")
     evaluate.add_argument("articles_dir", nargs="?")
     evaluate.add_argument("gold", nargs="?")
+    evaluate.add_argument("--all", action="store_true", help="every set: seeds + SHARED_DIR/eval, one table")
+    evaluate.add_argument("--set", action="append", help="with --all: only this set (repeatable)")
+    evaluate.add_argument("--folds", type=int, default=5, help="k of the held-out folds of sentence sets")
     evaluate.add_argument("--ingest", metavar="DIR", help="score ingestion on DIR (files/ + expected.json)")
     evaluate.add_argument("-v", "--verbose", action="store_true", help="with --ingest: list every miss")
     evaluate.add_argument("--json", help="also write the scores as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    train = sub.add_parser("train", help="rebuild the PLOVER typer from a labelled sentence set")
+    train.add_argument("--data", help="sentence set (default: SHARED_DIR/eval/plover-sentences/plv-train)")
+    train.add_argument("--out", help="artefact path (default: the shipped pipeline/extraction/models/...)")
+    train.add_argument("--folds", type=int, default=5, help="k of the k-fold cross-validation")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--dry-run", action="store_true", help="only print the cross-validated figures")
+    train.set_defaults(func=cmd_train)
 
     demo = sub.add_parser("demo", help="broker + worker + seeds in, feed out (the main job)")
     demo.add_argument("--once", action="store_true", help="exit after printing the feed")
@@ -258,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--sink", action="store_true", help="feed sink alone, 10k/100k/1M events in the window (pure)"
     )
     bench.add_argument("--kafka", action="store_true", help="with --sink: also a shorter run through Kafka")
+    bench.add_argument("--ingest", metavar="DIR", help="parsing articles/s per input format of DIR's files")
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from pipeline.errors import Rejection
 from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Limits, detect
-from pipeline.ingest.metadata import Draft, finish, squash
+from pipeline.ingest.metadata import Draft, clean_title, finish, name_candidates, squash
 from pipeline.ingest.raw_text import RawFields
 from schemas import Article
 
@@ -91,6 +91,12 @@ def article_from_draft(
             raw,
         )
     done = finish(draft)
+    names = [*name_candidates(draft), done.outlet or ""]
+    while done.title:  # the page repeats its headline (maybe with the site suffix) above the text
+        first, _, rest = body.partition("\n")
+        if not rest.strip() or clean_title(first, names) != done.title:
+            break
+        body = rest.strip()
     try:
         return Article(
             article_id=article_id_for(done.outlet, done.title, body),
@@ -129,9 +135,12 @@ def articles_from_bytes(
         yield Rejection("binary", "input contains NUL bytes: binary data, not an article", source, raw)
         return
     fmt = detect(raw, source)
-    results = list(
-        _bounded(fmt.parse(raw, Limits(max_items=max_items, max_body_chars=max_body_chars)), max_items)
-    )
+    try:
+        results = list(
+            _bounded(fmt.parse(raw, Limits(max_items, max_body_chars, _origin(source))), max_items)
+        )
+    except Exception as error:  # a reader's bug on odd input is that input's dead letter, not a crash
+        results = [Rejection("parse_error", f"the {fmt.name} reader failed: {type(error).__name__}: {error}")]
     multi = len(results) > 1
     for index, result in enumerate(results, start=1):
         where = f"{source}#{index}" if multi else source
@@ -142,6 +151,11 @@ def articles_from_bytes(
             result, source=where, published_at=published_at, max_body_chars=max_body_chars
         )
         yield article.at(where, raw[:4096] if multi else raw) if isinstance(article, Rejection) else article
+
+
+def _origin(source: str) -> str | None:
+    """A source that is a url (a followed feed) is the base of the input's relative links."""
+    return source if re.match(r"https?://", source) else None
 
 
 def _bounded(items: Iterator[Draft | Rejection], max_items: int) -> Iterator[Draft | Rejection]:

@@ -226,12 +226,18 @@ def choose_published(draft: Draft) -> tuple[str | None, str | None]:
     )
     if not ranked:
         return None, None
-    return ranked[0]
+    best = ranked[0]
+    # The same day stated with a clock time elsewhere: keep the more precise stamp.
+    for stamp, kind in ranked[1:]:
+        if stamp[:10] == best[0][:10] and len(stamp) > len(best[0]):
+            return stamp, kind
+    return best
 
 
 # --- titles and outlets -------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
+_URLISH = re.compile(r"^(?:[a-z]+://|www\.)", re.IGNORECASE)
 _DASH_TAIL = re.compile(r"\s+[-–—]\s+(?P<tail>[^-–—|]{1,60})$")
 
 
@@ -307,8 +313,9 @@ def choose_outlet(draft: Draft) -> str | None:
     if titled:
         return titled
     for name in draft.site_names:
-        if squash(name):
-            return squash(name)
+        site = squash((name or "").split(" | ")[0])
+        if site and not _URLISH.match(site):  # "http://www.tmz.com" is an address, not a name
+            return site
     if draft.credit:
         return agency_name(draft.credit)
     label = domain_label(draft.url)

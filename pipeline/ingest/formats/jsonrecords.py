@@ -34,6 +34,8 @@ IGNORED = {"urlToImage", "image", "id", "@type", "@context", "type", "tags", "ca
            "word_count", "wordCount"}  # fmt: skip
 #: ``text`` holds a whole raw article (title line, stamps, dateline, body) read by the text parser.
 KNOWN_KEYS = {key for keys in ALIASES.values() for key in keys} | IGNORED | {"text"}
+#: Keys that may hold an object or list of names ({"name": ...}); every other key holds a string.
+NAMED_KEYS = set(ALIASES["outlet"]) | set(ALIASES["authors"]) | set(ALIASES["language"])
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
@@ -65,8 +67,12 @@ def _api_text(value: Any) -> str:
     return text.strip()
 
 
-def draft_from_record(obj: Any) -> Draft | Rejection:
-    """One JSON article object as a draft, or the rejection that says what is wrong with it."""
+def draft_from_record(obj: Any, *, headline_item: bool = False) -> Draft | Rejection:
+    """One JSON article object as a draft, or the rejection that says what is wrong with it.
+
+    ``headline_item``: inside a news-API response or a feed, an item with a title and no text is
+    a headline the publisher sent, and its title is its body; a standalone record needs a body.
+    """
     if not isinstance(obj, dict):
         return Rejection("not_an_object", f"expected a JSON object, got {type(obj).__name__}")
     unknown = sorted(set(obj) - KNOWN_KEYS)
@@ -83,10 +89,13 @@ def draft_from_record(obj: Any) -> Draft | Rejection:
     wrong = [
         key
         for key, value in obj.items()
-        if value is not None and key not in IGNORED and not isinstance(value, str | dict | list)
+        if value is not None
+        and key not in IGNORED
+        and not isinstance(value, str | dict | list if key in NAMED_KEYS else str)
     ]
     if wrong:
-        return Rejection("invalid_field", f"fields must be strings or objects: {sorted(wrong)}")
+        kinds = ", ".join(f"{key} is {type(obj[key]).__name__}" for key in sorted(wrong))
+        return Rejection("invalid_field", f"fields must be strings (names may be objects): {kinds}")
     if isinstance(obj.get("text"), str) and _pick(obj, "body") is None:
         from pipeline.ingest.formats.text import draft_from_text
 
@@ -97,8 +106,8 @@ def draft_from_record(obj: Any) -> Draft | Rejection:
         body = _api_text(obj.get(key))
         if body:
             break
-    if not body and not title:
-        if "body" in obj:
+    if not body and not (title and headline_item):
+        if any(key in obj for key in ALIASES["body"]):
             return Rejection("empty_body", "the article's 'body' is empty")
         return Rejection("missing_body", "the article object has no 'body' (or content/description) field")
     published_value = _pick(obj, "published")
@@ -136,20 +145,19 @@ def _is_unicode(value: str) -> bool:
     return True
 
 
-def _records(document: Any) -> tuple[list[Any], dict[str, Any]]:
-    """(records, defaults shared by them) of a whole JSON document."""
+def _records(document: Any) -> tuple[list[Any], str | None, bool]:
+    """(records, the site's name, whether the records are items of a publisher's container)."""
     if isinstance(document, list):
-        return document, {}
+        return document, None, False
     if isinstance(document, dict) and isinstance(document.get("articles"), list):
-        return document["articles"], {}  # NewsAPI.org response
+        return document["articles"], None, True  # NewsAPI.org response
     if (
         isinstance(document, dict)
         and isinstance(document.get("items"), list)
         and "jsonfeed" in str(document.get("version", ""))
     ):
-        site = document.get("title")
-        return document["items"], {"site": site, "authors": document.get("authors")}
-    return [document], {}
+        return document["items"], document.get("title"), True  # JSON Feed
+    return [document], None, False
 
 
 def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
@@ -165,7 +173,7 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
     except json.JSONDecodeError as whole_error:
         yield from _json_lines(text, whole_error, limits)
         return
-    records, defaults = _records(document)
+    records, site, container = _records(document)
     if len(records) > limits.max_items:
         yield Rejection(
             "too_many_items", f"{len(records)} records, over the limit of {limits.max_items}: not read"
@@ -175,14 +183,11 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
         yield Rejection("missing_body", "the JSON document holds no article records")
         return
     for record in records:
-        if defaults.get("site") and isinstance(record, dict):
-            draft = draft_from_record(record)
-            if isinstance(draft, Draft):
-                draft.site_names.append(str(defaults["site"]))
-                draft.format = "json-feed"
-            yield draft
-            continue
-        yield draft_from_record(record)
+        draft = draft_from_record(record, headline_item=container)
+        if site and isinstance(draft, Draft):
+            draft.site_names.append(str(site))
+            draft.format = "json-feed"
+        yield draft
 
 
 def _json_lines(text: str, whole_error: json.JSONDecodeError, limits: Limits) -> Iterator[Draft | Rejection]:
