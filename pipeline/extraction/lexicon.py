@@ -515,3 +515,32 @@ POLITICAL_ORG_WORDS: frozenset[str] = frozenset(
 PLACE_INSTITUTIONS: frozenset[str] = frozenset(
     {"White House", "Kremlin", "Downing Street", "Elysee", "Pentagon"}
 )
+
+#: Source nouns that name nobody ("aides said", "a source close to the talks"): the speaker is unknown,
+#: unless an organisation in the phrase speaks through them ("a Kremlin source" -> Kremlin).
+ANONYMOUS_SOURCES: frozenset[str] = frozenset(
+    {
+        "source",
+        "aide",
+        "official",
+        "person",
+        "people",
+        "insider",
+        "adviser",
+        "advisor",
+        "staffer",
+        "observer",
+        "analyst",
+        "expert",
+        "diplomat",
+        "someone",
+        "one",
+        "many",
+        "some",
+        "others",
+        "critic",
+        "supporter",
+        "voter",
+        "resident",
+    }
+)

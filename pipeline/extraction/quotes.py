@@ -1,8 +1,18 @@
-"""Direct quotations and their speakers.
+"""Direct quotations and who said them.
 
-Quote marks are paired by a single left-to-right scan per paragraph (straight, curly and mixed
-marks); the speaker comes from the speech verb that governs the quote in the dependency parse,
-else from a cue next to it ("X said", "said X", "according to X"), else None.
+Spans come from :mod:`pipeline.extraction.quote_marks`.  A quote's speaker is found in three
+passes, from the most to the least direct evidence:
+
+1. **Its own cue**: the speech verb that governs the quote in the parse, else one next to it in
+   its sentence (either order: "X said", "said X"), "according to X", or a colon intro
+   ("X said:").  The cue's subject is resolved by the :class:`Resolver` (names, "Mr. Sanders"
+   to the full name used elsewhere, pronouns and role nouns to the person named earlier,
+   organisations and governments); anonymous sources ("aides", "a source") stay ``None``.
+2. **Its neighbours**: a quote with no cue of its own continues the speaker of the quote it sits
+   next to: the rest of a sentence broken by "he said", a quote that is a sentence of its own
+   after an attributed one, and one paragraph of a quote that runs over several paragraphs.
+3. **Its paragraph's context**: a paragraph that is a quote alone continues the speaker
+   introduced just before it ("Zelensky told me:", an interview's answers after the questions).
 """
 
 from __future__ import annotations
@@ -12,170 +22,34 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.extraction.ids import stable_id
-from pipeline.extraction.lexicon import SPEECH_VERBS
+from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, SPEECH_VERBS
+from pipeline.extraction.quote_marks import QuoteSpan, find_quote_spans, paragraphs, quote_token_mask
 from pipeline.extraction.resolve import Resolver
 from schemas.records import Quote
 
-_DOUBLE_OPEN = frozenset("“„«")
-_DOUBLE_CLOSE = frozenset("”»")
-_DOUBLE_AMBIG = frozenset('"″')
-_SINGLE_OPEN = frozenset("‘'")
-_SINGLE_CLOSE = frozenset("’'")
-_OPEN_BEFORE = frozenset(" \t\n([{—–-:,;")
-_MAX_SINGLE = 300
+__all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans", "quote_token_mask"]
+
 _WINDOW_AFTER = 10
 _WINDOW_BEFORE = 14
+#: Paragraphs an interview answer may sit after the last attributed quote (the question between).
+_ANSWER_GAP = 3
 
 
-@dataclass(frozen=True)
-class QuoteSpan:
-    """A quotation: content offsets (marks excluded) and the offsets of its marks."""
+@dataclass
+class _Site:
+    """One quote while its speaker is worked out."""
 
-    start: int
-    end: int
-    outer_start: int
-    outer_end: int
-
-
-def _opens(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before in _OPEN_BEFORE or before in _DOUBLE_OPEN) and not after.isspace()
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            if i > start:
-                out.append((start, i))
-            start = i + 1
-    if start < len(text):
-        out.append((start, len(text)))
-    return out
-
-
-def _mixed_close(text: str, open_at: int, end: int) -> int | None:
-    """A single closing mark ending a double-opened quote ('“... our war.'')."""
-    for i in range(open_at + 1, end):
-        if text[i] in _SINGLE_CLOSE and text[i - 1] in ".,!?" and (i + 1 >= end or not text[i + 1].isalnum()):
-            return i
-    return None
-
-
-def _double_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
-    spans: list[QuoteSpan] = []
-    open_at: int | None = None
-    for i in range(start, end):
-        ch = text[i]
-        if ch not in _DOUBLE_OPEN and ch not in _DOUBLE_CLOSE and ch not in _DOUBLE_AMBIG:
-            continue
-        if open_at is None:
-            if ch in _DOUBLE_OPEN or _opens(text, i):
-                open_at = i
-            continue
-        is_new_open = ch in _DOUBLE_OPEN or (
-            ch in _DOUBLE_AMBIG and _opens(text, i) and text[i - 1].isspace()
-        )
-        close_at = i
-        if is_new_open:
-            # An opener while a quote is open: the previous quote ran on unclosed (continued paragraph).
-            close_at = i - 1
-            while close_at > open_at and text[close_at - 1].isspace():
-                close_at -= 1
-            spans.append(QuoteSpan(open_at + 1, close_at, open_at, close_at))
-            open_at = i
-            continue
-        spans.append(QuoteSpan(open_at + 1, close_at, open_at, close_at + 1))
-        open_at = None
-    if open_at is not None:
-        mixed = _mixed_close(text, open_at, end)
-        close_at = mixed if mixed is not None else end
-        spans.append(QuoteSpan(open_at + 1, close_at, open_at, min(close_at + 1, end)))
-    return spans
-
-
-def _single_spans(text: str, start: int, end: int, taken: list[QuoteSpan]) -> list[QuoteSpan]:
-    spans: list[QuoteSpan] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in _SINGLE_OPEN and _opens(text, i) and text[i + 1 : i + 2].isalnum() and not _inside(i, taken):
-            j = i + 1
-            limit = min(end, i + _MAX_SINGLE)
-            while j < limit:
-                cj = text[j]
-                nxt = text[j + 1] if j + 1 < end else " "
-                if cj in _SINGLE_CLOSE and not text[j - 1].isspace() and not nxt.isalnum():
-                    break
-                if cj in _DOUBLE_OPEN or cj in _DOUBLE_CLOSE or cj in _DOUBLE_AMBIG:
-                    j = limit
-                    break
-                j += 1
-            if j < limit:
-                spans.append(QuoteSpan(i + 1, j, i, j + 1))
-                i = j + 1
-                continue
-        i += 1
-    return spans
-
-
-def _inside(pos: int, spans: list[QuoteSpan]) -> bool:
-    return any(s.outer_start <= pos < s.outer_end for s in spans)
-
-
-def _continued(text: str, span: QuoteSpan, p_end: int) -> bool:
-    """A double quote left open to the end of its paragraph (the next one reopens it: news convention)."""
-    return span.end == p_end and text[span.outer_start] not in _SINGLE_OPEN and span.outer_end == p_end
-
-
-def _join_paragraph_quotes(text: str, spans: list[QuoteSpan], ends: set[int]) -> list[QuoteSpan]:
-    """Merge a quote left open at a paragraph end with the quote opening the next paragraph."""
-    out: list[QuoteSpan] = []
-    for span in spans:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.end in ends
-            and _continued(text, prev, prev.end)
-            and not text[prev.end : span.outer_start].strip()
-        ):
-            out[-1] = QuoteSpan(prev.start, span.end, prev.outer_start, span.outer_end)
-            continue
-        out.append(span)
-    return out
-
-
-def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """All top-level quotations of a text, in order; nested quotes stay inside their outer quote."""
-    out: list[QuoteSpan] = []
-    paragraphs = _paragraphs(text)
-    for p_start, p_end in paragraphs:
-        doubles = _double_spans(text, p_start, p_end)
-        out.extend(doubles)
-        out.extend(_single_spans(text, p_start, p_end, doubles))
-    out = _join_paragraph_quotes(text, sorted(out, key=lambda s: s.start), {e for _, e in paragraphs})
-    cleaned = []
-    for span in sorted(out, key=lambda s: s.start):
-        start, end = span.start, span.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start and any(ch.isalnum() for ch in text[start:end]):
-            cleaned.append(QuoteSpan(start, end, span.outer_start, span.outer_end))
-    return cleaned
-
-
-def quote_token_mask(doc: Doc, spans: list[QuoteSpan]) -> list[bool]:
-    """Per token: True when the token lies inside a quotation (marks included)."""
-    mask = [False] * len(doc)
-    for span in spans:
-        chars = doc.char_span(span.outer_start, span.outer_end, alignment_mode="expand")
-        if chars is not None:
-            mask[chars.start : chars.end] = [True] * (chars.end - chars.start)
-    return mask
+    span: QuoteSpan
+    first: int  # first token (marks included)
+    last: int  # one past the last token
+    para: int  # paragraph index
+    opens_para: bool  # nothing but space before the opening mark in its paragraph
+    closes_para: bool  # nothing but punctuation after it in its paragraph
+    left_open: bool  # no closing mark: the quote continues in the next paragraph
+    cue: Token | None = None
+    cue_text: str | None = None
+    speaker: str | None = None
+    decided: bool = False  # a cue was found: its answer stands, even when it is None
 
 
 def _is_cue(tok: Token, mask: list[bool]) -> bool:
@@ -200,7 +74,7 @@ def _governing_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token |
 def _nearby_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | None:
     """Speech verb just after the quote in its sentence, else just before it."""
     if last < len(doc):
-        sent_end = doc[last].sent.end if last < len(doc) else len(doc)
+        sent_end = doc[last].sent.end
         for i in range(last, min(sent_end, last + _WINDOW_AFTER)):
             if mask[i]:
                 break
@@ -223,9 +97,16 @@ def _according_to(doc: Doc, first: int, last: int, mask: list[bool], resolver: R
         if not mask[i] and doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
             for child in doc[i + 1].children:
                 if child.dep_ == "pobj":
-                    return resolver.speaker(child)
-            return resolver.speaker(doc[i + 2])
+                    return _resolve_source(child, resolver)
+            return _resolve_source(doc[i + 2], resolver)
     return None
+
+
+def _resolve_source(tok: Token, resolver: Resolver) -> str | None:
+    """The speaker a source noun phrase names; anonymous sources ('aides', 'a source') are None."""
+    if tok.lemma_.lower() in ANONYMOUS_SOURCES and resolver.entity_name(tok) is None:
+        return resolver.spokes_org(tok)
+    return resolver.speaker(tok)
 
 
 def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None:
@@ -235,20 +116,12 @@ def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None
         if _is_cue(reporter, mask):
             cue = reporter
     subj = cue.head if cue.dep_ == "acl" and cue.head.i < cue.i else resolver.subject_of(cue)
-    name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
+    name = _resolve_source(subj, resolver) if subj is not None and not mask[subj.i] else None
     if name is None and cue.dep_ == "conj" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head, mask):
         # "X said A is B but clarified that ...": the parse often hangs the conjunct on the wrong verb.
         subj = resolver.subject_of(cue.head.head)
-        name = resolver.speaker(subj) if subj is not None and not mask[subj.i] else None
+        name = _resolve_source(subj, resolver) if subj is not None and not mask[subj.i] else None
     return name
-
-
-def _clean(quote: str) -> str:
-    """Quote text with the paragraph break and reopening mark of a continued quote removed."""
-    if "\n" not in quote:
-        return quote
-    parts = [part.strip().lstrip('"“„«') for part in quote.split("\n")]
-    return " ".join(part for part in parts if part)
 
 
 def _standalone(doc: Doc, first: int, last: int, mask: list[bool]) -> bool:
@@ -258,13 +131,11 @@ def _standalone(doc: Doc, first: int, last: int, mask: list[bool]) -> bool:
     return all(mask[i] or doc[i].is_punct or doc[i].is_space for i in range(lo, hi))
 
 
-def extract_quotes(
-    article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver
-) -> list[Quote]:
-    """Quote records with speaker and cue for each quotation span."""
+def _sites(doc: Doc, spans: list[QuoteSpan]) -> list[_Site]:
     text = doc.text
-    quotes: list[Quote] = []
-    prev: tuple[QuoteSpan, str | None, str | None] | None = None
+    paras = paragraphs(text)
+    sites: list[_Site] = []
+    p = 0
     for span in spans:
         chars = doc.char_span(span.start, span.end, alignment_mode="expand")
         if chars is None:
@@ -273,30 +144,119 @@ def extract_quotes(
         outer = doc.char_span(span.outer_start, span.outer_end, alignment_mode="expand")
         if outer is not None:
             first, last = min(first, outer.start), max(last, outer.end)
-        cue = _governing_cue(doc, first, last, mask) or _nearby_cue(doc, first, last, mask)
-        speaker = _cue_speaker(cue, mask, resolver) if cue is not None else None
-        cue_text = cue.text if cue is not None else None
-        if speaker is None:
-            speaker = _according_to(doc, first, last, mask, resolver)
-            if speaker:
-                cue_text = "according to"
-        if speaker is None and prev is not None and not text[prev[0].outer_end : span.outer_start].strip():
-            speaker, cue_text = prev[1], prev[2]
-        if speaker is None and cue is None and prev is not None and _standalone(doc, first, last, mask):
-            between = text[prev[0].outer_end : span.outer_start]
-            if "\n" not in between:
-                # '"A," X said. "B."': a quote that is a sentence of its own continues the last speaker.
-                speaker, cue_text = prev[1], prev[2]
-        quotes.append(
-            Quote(
-                id=stable_id(article_id, "quote", span.start, span.end),
-                article_id=article_id,
-                text=_clean(text[span.start : span.end]),
-                speaker=speaker,
-                cue=cue_text,
-                start=span.start,
-                end=span.end,
+        while p + 1 < len(paras) and paras[p][1] <= span.outer_start:
+            p += 1
+        p_start, p_end = paras[p]
+        tail = text[span.outer_end : p_end]
+        sites.append(
+            _Site(
+                span=span,
+                first=first,
+                last=last,
+                para=p,
+                opens_para=not text[p_start : span.outer_start].strip(),
+                closes_para=not any(ch.isalnum() for ch in tail),
+                left_open=not span.closed and not text[span.end : p_end].strip(),
             )
         )
-        prev = (span, speaker, cue_text)
-    return quotes
+    return sites
+
+
+def _own_cue(site: _Site, doc: Doc, mask: list[bool], resolver: Resolver) -> None:
+    """Pass 1: the quote's own speech verb, 'according to' or colon intro."""
+    cue = _governing_cue(doc, site.first, site.last, mask) or _nearby_cue(doc, site.first, site.last, mask)
+    if cue is not None:
+        site.cue, site.cue_text = cue, cue.text
+        site.speaker = _cue_speaker(cue, mask, resolver)
+        site.decided = True
+    if site.speaker is None:
+        named = _according_to(doc, site.first, site.last, mask, resolver)
+        if named:
+            site.speaker, site.cue_text, site.decided = named, "according to", True
+
+
+def _neighbours(sites: list[_Site], doc: Doc, mask: list[bool]) -> None:
+    """Pass 2: quotes without a cue continue the quote next to them."""
+    text = doc.text
+    for k, site in enumerate(sites):
+        if site.decided:
+            continue
+        prev = sites[k - 1] if k else None
+        if prev is not None and prev.para == site.para:
+            between = text[prev.span.outer_end : site.span.outer_start]
+            if not between.strip() or _standalone(doc, site.first, site.last, mask):
+                # '"A." "B."', '"A," X said. "B."': one speaker goes on talking.
+                _take(site, prev)
+                continue
+        if prev is not None and prev.para == site.para - 1 and prev.left_open and site.opens_para:
+            _take(site, prev)  # a quote reopened in the next paragraph: the same speech goes on
+    # A paragraph left open takes the speaker of its continuation ('"A...' / '"B," X said.').
+    for k in range(len(sites) - 2, -1, -1):
+        site, nxt = sites[k], sites[k + 1]
+        if not site.decided and site.left_open and nxt.para == site.para + 1 and nxt.opens_para:
+            _take(site, nxt)
+
+
+def _take(site: _Site, other: _Site) -> None:
+    if other.speaker is not None or other.decided:
+        site.speaker, site.cue_text, site.decided = other.speaker, other.cue_text, True
+
+
+def _context(sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver) -> None:
+    """Pass 3: a quote alone in its paragraph continues the speaker introduced before it."""
+    paras = paragraphs(doc.text)
+    for k, site in enumerate(sites):
+        if site.decided or not (site.opens_para and site.closes_para):
+            continue
+        intro = _intro_speaker(site.para - 1, paras, doc, mask, resolver)
+        if intro is not None:
+            site.speaker, site.cue_text, site.decided = intro
+            continue
+        for prev in reversed(sites[:k]):
+            if site.para - prev.para > _ANSWER_GAP:
+                break
+            if prev.speaker is not None:
+                site.speaker, site.cue_text, site.decided = prev.speaker, prev.cue_text, True
+                break
+
+
+def _intro_speaker(
+    p: int, paras: list[tuple[int, int]], doc: Doc, mask: list[bool], resolver: Resolver
+) -> tuple[str, str, bool] | None:
+    """'Zelensky told me:': the speaker of the paragraph's last unquoted speech verb."""
+    if p < 0:
+        return None
+    span = doc.char_span(paras[p][0], paras[p][1], alignment_mode="expand")
+    if span is None:
+        return None
+    for tok in reversed(span):
+        if _is_cue(tok, mask):
+            name = _cue_speaker(tok, mask, resolver)
+            if name is not None:
+                return name, tok.text, True
+            return None
+    return None
+
+
+def extract_quotes(
+    article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver
+) -> list[Quote]:
+    """Quote records with speaker and cue for each quotation span."""
+    sites = _sites(doc, spans)
+    for site in sites:
+        _own_cue(site, doc, mask, resolver)
+    _neighbours(sites, doc, mask)
+    _context(sites, doc, mask, resolver)
+    text = doc.text
+    return [
+        Quote(
+            id=stable_id(article_id, "quote", site.span.start, site.span.end),
+            article_id=article_id,
+            text=text[site.span.start : site.span.end],
+            speaker=site.speaker,
+            cue=site.cue_text,
+            start=site.span.start,
+            end=site.span.end,
+        )
+        for site in sites
+    ]
