@@ -143,10 +143,11 @@ def _double_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
                 open_mark = mark
             continue
         content = open_mark.at + open_mark.width
-        reopens = mark.kind == "open" or (
-            mark.kind == "ambig"
-            and _can_open(text, mark.at, mark.width)
-            and not _can_close(text, mark.at, mark.width)
+        can_open = _can_open(text, mark.at, mark.width)
+        can_close = _can_close(text, mark.at, mark.width)
+        # The glyph decides unless its neighbours say otherwise ('“It's unusual,“ said X').
+        reopens = (mark.kind == "open" and (can_open or not can_close)) or (
+            mark.kind != "open" and can_open and not can_close
         )
         if reopens:
             # An opener while a quote is open: the previous quote ran on unclosed (a dropped mark).

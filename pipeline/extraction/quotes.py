@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.extraction.ids import stable_id
-from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, SPEECH_VERBS
+from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, PERSON_PRONOUNS, QUOTE_CUE_VERBS
 from pipeline.extraction.quote_marks import QuoteSpan, find_quote_spans, paragraphs, quote_token_mask
 from pipeline.extraction.resolve import Resolver
 from schemas.records import Quote
@@ -49,11 +49,12 @@ class _Site:
     cue: Token | None = None
     cue_text: str | None = None
     speaker: str | None = None
+    kind: str = "none"  # how the speaker was named (see _Source), "inherited" when taken from a neighbour
     decided: bool = False  # a cue was found: its answer stands, even when it is None
 
 
 def _is_cue(tok: Token, mask: list[bool]) -> bool:
-    return not mask[tok.i] and tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
+    return not mask[tok.i] and tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in QUOTE_CUE_VERBS
 
 
 def _governing_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | None:
@@ -90,38 +91,138 @@ def _nearby_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | No
     return None
 
 
-def _according_to(doc: Doc, first: int, last: int, mask: list[bool], resolver: Resolver) -> str | None:
-    lo = doc[first].sent.start if first < len(doc) else 0
-    hi = doc[max(last - 1, 0)].sent.end
-    for i in range(lo, hi - 2):
-        if not mask[i] and doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
-            for child in doc[i + 1].children:
-                if child.dep_ == "pobj":
-                    return _resolve_source(child, resolver)
-            return _resolve_source(doc[i + 2], resolver)
+@dataclass(frozen=True)
+class _Source:
+    """Who a source noun phrase names, and how: by name, by pronoun, by role noun, or not at all."""
+
+    name: str | None
+    kind: str  # "name" | "pronoun" | "role" | "anonymous" | "none"
+
+
+_NOBODY = _Source(None, "none")
+
+
+def _source_of(tok: Token | None, resolver: Resolver) -> _Source:
+    """The speaker a source token names; anonymous sources ('aides', 'a source') name nobody."""
+    if tok is None or resolver.quoted(tok.i):
+        return _NOBODY
+    name = resolver.entity_name(tok)
+    if name:
+        return _Source(name, "name")
+    if tok.lemma_.lower() in ANONYMOUS_SOURCES:
+        org = resolver.spokes_org(tok)  # "a Kremlin source", "a spokesperson for the bloc"
+        return _Source(org, "name") if org else _Source(None, "anonymous")
+    if tok.lower_ in PERSON_PRONOUNS:
+        return _Source(resolver.pronoun(tok), "pronoun")
+    named = resolver.speaker(tok)
+    return _Source(named, "role") if named else _NOBODY
+
+
+def _adjacent_name(cue: Token, resolver: Resolver) -> _Source:
+    """A cue the parse left without a subject: the name right after it ('said Mr. X'), else before it.
+
+    Before the cue, the first name of the clause counts, not one inside a possessive or a
+    prepositional phrase ('X, President Obama's former chief of staff, said').
+    """
+    doc = cue.doc
+    sent = cue.sent
+    for i in range(cue.i + 1, min(sent.end, cue.i + 6)):
+        if resolver.quoted(i) or doc[i].pos_ in ("VERB", "AUX", "SCONJ"):
+            break
+        if _object_word(doc[i]):
+            continue
+        found = _named_at(i, resolver)
+        if found is not None:
+            return found
+    lo = cue.i
+    while lo > sent.start and not resolver.quoted(lo - 1):
+        if doc[lo - 1].pos_ in ("VERB", "AUX") and doc[lo - 1].dep_ != "aux":
+            break
+        lo -= 1
+    for i in range(lo, cue.i):
+        if _object_word(doc[i]):
+            continue
+        found = _named_at(i, resolver)
+        if found is not None:
+            return found
+    return _NOBODY
+
+
+def _object_word(tok: Token) -> bool:
+    """A word of an object, possessive or prepositional phrase: not who speaks ('told Mr. Obama')."""
+    objects = ("poss", "pobj", "dobj", "dative")
+    return tok.dep_ in objects or (tok.dep_ == "compound" and tok.head.dep_ in objects)
+
+
+def _named_at(i: int, resolver: Resolver) -> _Source | None:
+    name = resolver.index.tok_name.get(i)
+    if name and resolver.index.name_type.get(name) in ("PERSON", "ORG"):
+        return _Source(name, "name")
     return None
 
 
-def _resolve_source(tok: Token, resolver: Resolver) -> str | None:
-    """The speaker a source noun phrase names; anonymous sources ('aides', 'a source') are None."""
-    if tok.lemma_.lower() in ANONYMOUS_SOURCES and resolver.entity_name(tok) is None:
-        return resolver.spokes_org(tok)
-    return resolver.speaker(tok)
+def _according_to(doc: Doc, first: int, last: int, resolver: Resolver) -> _Source:
+    lo = doc[first].sent.start if first < len(doc) else 0
+    hi = doc[max(last - 1, 0)].sent.end
+    for i in range(lo, hi - 2):
+        if not resolver.quoted(i) and doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
+            for child in doc[i + 1].children:
+                if child.dep_ == "pobj":
+                    return _source_of(child, resolver)
+            return _source_of(doc[i + 2], resolver)
+    return _NOBODY
 
 
-def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> str | None:
+def _colon_intro(doc: Doc, first: int, resolver: Resolver) -> _Source:
+    """'Ryan: "..."': a name alone before a colon opens the sentence that holds the quote."""
+    lo = doc[first].sent.start
+    colon = next((i for i in range(lo, first) if doc[i].text == ":"), None)
+    if colon is None or colon == lo or resolver.quoted(colon):
+        return _NOBODY
+    names = {resolver.index.tok_name.get(i) for i in range(lo, colon)}
+    if None in names or len(names) != 1:
+        return _NOBODY
+    found = _named_at(lo, resolver)
+    return found or _NOBODY
+
+
+def _clause_subject(doc: Doc, site: _Site, resolver: Resolver) -> _Source:
+    """A quoted phrase inside a sentence with no speech verb ('X advocates a "consumption tax"'):
+    the named subject of the clause that holds it."""
+    inside = [doc[i] for i in range(site.first, site.last) if not (site.first <= doc[i].head.i < site.last)]
+    for tok in inside:
+        node = tok
+        for _ in range(6):
+            if node.head is node:
+                break
+            node = node.head
+            if resolver.quoted(node.i) or node.pos_ not in ("VERB", "AUX"):
+                continue
+            found = _source_of(resolver.subject_of(node), resolver)
+            if found.kind in ("name", "pronoun") and found.name is not None:
+                return found
+    return _NOBODY
+
+
+def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> _Source:
     if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "xcomp", "conj") and cue.head.dep_ == "ccomp":
         # "X said Y had offered ..., adding that ...": the participle continues X's report, not Y's act.
         reporter = cue.head.head
         if _is_cue(reporter, mask):
             cue = reporter
     subj = cue.head if cue.dep_ == "acl" and cue.head.i < cue.i else resolver.subject_of(cue)
-    name = _resolve_source(subj, resolver) if subj is not None and not mask[subj.i] else None
-    if name is None and cue.dep_ == "conj" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head, mask):
+    found = _source_of(subj, resolver)
+    if (
+        found.name is None
+        and cue.dep_ == "conj"
+        and cue.head.dep_ == "ccomp"
+        and _is_cue(cue.head.head, mask)
+    ):
         # "X said A is B but clarified that ...": the parse often hangs the conjunct on the wrong verb.
-        subj = resolver.subject_of(cue.head.head)
-        name = _resolve_source(subj, resolver) if subj is not None and not mask[subj.i] else None
-    return name
+        found = _source_of(resolver.subject_of(cue.head.head), resolver)
+    if found.name is None and (subj is None or resolver.quoted(subj.i)):
+        found = _adjacent_name(cue, resolver)
+    return found
 
 
 def _standalone(doc: Doc, first: int, last: int, mask: list[bool]) -> bool:
@@ -165,14 +266,20 @@ def _sites(doc: Doc, spans: list[QuoteSpan]) -> list[_Site]:
 def _own_cue(site: _Site, doc: Doc, mask: list[bool], resolver: Resolver) -> None:
     """Pass 1: the quote's own speech verb, 'according to' or colon intro."""
     cue = _governing_cue(doc, site.first, site.last, mask) or _nearby_cue(doc, site.first, site.last, mask)
+    found = _NOBODY
     if cue is not None:
-        site.cue, site.cue_text = cue, cue.text
-        site.speaker = _cue_speaker(cue, mask, resolver)
-        site.decided = True
-    if site.speaker is None:
-        named = _according_to(doc, site.first, site.last, mask, resolver)
-        if named:
-            site.speaker, site.cue_text, site.decided = named, "according to", True
+        site.cue, site.cue_text, site.decided = cue, cue.text, True
+        found = _cue_speaker(cue, mask, resolver)
+    if found.name is None:
+        for how, other in (
+            ("according to", _according_to(doc, site.first, site.last, resolver)),
+            (":", _colon_intro(doc, site.first, resolver)),
+            (None, _clause_subject(doc, site, resolver) if cue is None else _NOBODY),
+        ):
+            if other.name is not None:
+                found, site.cue_text, site.decided = other, how, True
+                break
+    site.speaker, site.kind = found.name, found.kind
 
 
 def _neighbours(sites: list[_Site], doc: Doc, mask: list[bool]) -> None:
@@ -199,7 +306,12 @@ def _neighbours(sites: list[_Site], doc: Doc, mask: list[bool]) -> None:
 
 def _take(site: _Site, other: _Site) -> None:
     if other.speaker is not None or other.decided:
-        site.speaker, site.cue_text, site.decided = other.speaker, other.cue_text, True
+        site.speaker, site.cue_text, site.decided, site.kind = (
+            other.speaker,
+            other.cue_text,
+            True,
+            "inherited",
+        )
 
 
 def _context(sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver) -> None:
@@ -210,43 +322,53 @@ def _context(sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver)
             continue
         intro = _intro_speaker(site.para - 1, paras, doc, mask, resolver)
         if intro is not None:
-            site.speaker, site.cue_text, site.decided = intro
+            site.speaker, site.cue_text, site.kind, site.decided = intro.name, ":", intro.kind, True
             continue
         for prev in reversed(sites[:k]):
             if site.para - prev.para > _ANSWER_GAP:
                 break
             if prev.speaker is not None:
-                site.speaker, site.cue_text, site.decided = prev.speaker, prev.cue_text, True
+                _take(site, prev)
                 break
 
 
 def _intro_speaker(
     p: int, paras: list[tuple[int, int]], doc: Doc, mask: list[bool], resolver: Resolver
-) -> tuple[str, str, bool] | None:
-    """'Zelensky told me:': the speaker of the paragraph's last unquoted speech verb."""
+) -> _Source | None:
+    """'Jared Potts echoed:' / 'Zelensky told me ...': who the paragraph before a quote introduces."""
     if p < 0:
         return None
     span = doc.char_span(paras[p][0], paras[p][1], alignment_mode="expand")
-    if span is None:
+    if span is None or not len(span):
         return None
+    last_sent = span[-1].sent
+    if span.text.rstrip().endswith(":"):
+        root = last_sent.root
+        found = _cue_speaker(root, mask, resolver) if root.pos_ in ("VERB", "AUX") else _NOBODY
+        return found if found.name is not None else None
     for tok in reversed(span):
+        if mask[tok.i]:
+            return None  # the paragraph ends in a quote of its own: nothing introduces this one
         if _is_cue(tok, mask):
-            name = _cue_speaker(tok, mask, resolver)
-            if name is not None:
-                return name, tok.text, True
-            return None
+            found = _cue_speaker(tok, mask, resolver)
+            return found if found.name is not None else None
     return None
+
+
+def attribute(doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver) -> list[_Site]:
+    """Every quote with its speaker, cue and how the speaker was found (the three passes)."""
+    sites = _sites(doc, spans)
+    for site in sites:
+        _own_cue(site, doc, mask, resolver)
+    _neighbours(sites, doc, mask)
+    _context(sites, doc, mask, resolver)
+    return sites
 
 
 def extract_quotes(
     article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver
 ) -> list[Quote]:
     """Quote records with speaker and cue for each quotation span."""
-    sites = _sites(doc, spans)
-    for site in sites:
-        _own_cue(site, doc, mask, resolver)
-    _neighbours(sites, doc, mask)
-    _context(sites, doc, mask, resolver)
     text = doc.text
     return [
         Quote(
@@ -258,5 +380,5 @@ def extract_quotes(
             start=site.span.start,
             end=site.span.end,
         )
-        for site in sites
+        for site in attribute(doc, spans, mask, resolver)
     ]
