@@ -590,3 +590,15 @@ QUOTE_CUE_VERBS: frozenset[str] = SPEECH_VERBS | frozenset(
         "wrote",
     }
 )
+
+#: Words after which an s-apostrophe closes a quote rather than marking a plural possessive.
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    {"and", "or", "but", "nor", "from", "to", "in", "on", "at", "by", "with", "for", "as", "of", "is", "are"}
+    | {"was", "were", "be", "been", "like", "than", "that", "which", "who", "even", "if", "when", "while"}
+    | {"after", "before", "because"}
+)
+
+#: Words left lower case inside a title-case name or headline ("Board of Peace", "Crossroads of America").
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(
+    {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)

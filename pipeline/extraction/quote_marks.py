@@ -15,6 +15,8 @@ from typing import Literal
 
 from spacy.tokens import Doc
 
+from pipeline.extraction.lexicon import FUNCTION_WORDS, TITLE_SMALL_WORDS
+
 _DOUBLE_OPEN = frozenset("“„«‟")
 _DOUBLE_CLOSE = frozenset("”»")
 _DOUBLE_AMBIG = frozenset('"″')
@@ -48,17 +50,31 @@ class _Mark:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-empty line: a line break ends a news paragraph."""
-    out: list[tuple[int, int]] = []
+    """(start, end) of every paragraph: a line break ends one, unless the next line goes on in
+    lower case after a line with no final stop (hard-wrapped text, a link unwrapped by a scraper)."""
+    lines: list[tuple[int, int]] = []
     start = 0
     for i, ch in enumerate(text):
         if ch == "\n":
-            if i > start:
-                out.append((start, i))
+            if text[start:i].strip():
+                lines.append((start, i))
             start = i + 1
-    if start < len(text):
-        out.append((start, len(text)))
+    if text[start:].strip():
+        lines.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for line in lines:
+        if out and continues(text, out[-1][1], line[0]):
+            out[-1] = (out[-1][0], line[1])
+        else:
+            out.append(line)
     return out
+
+
+def continues(text: str, prev_end: int, start: int) -> bool:
+    """True when the line at ``start`` carries on the sentence the line ending at ``prev_end`` began."""
+    first = text[start:].lstrip()[:1]
+    last = text[:prev_end].rstrip()[-1:]
+    return first.islower() and last not in ".!?:;"
 
 
 def _before(text: str, i: int) -> str:
@@ -79,6 +95,11 @@ def _can_open(text: str, at: int, width: int) -> bool:
 def _can_close(text: str, at: int, width: int) -> bool:
     """A mark that could close: after a non-space, not followed by a letter or digit."""
     return not _before(text, at).isspace() and not _after(text, at + width).isalnum()
+
+
+def _can_close_double(text: str, at: int, width: int) -> bool:
+    """A double mark closes after a word, or after a comma or stop even when glued to the next word."""
+    return _can_close(text, at, width) or (_before(text, at) in ",.!?" and at > 0)
 
 
 def _double_marks(text: str, start: int, end: int) -> list[_Mark]:
@@ -115,7 +136,7 @@ def _opens(text: str, mark: _Mark) -> bool:
     if mark.kind == "open":
         return True
     return _can_open(text, mark.at, mark.width) and not (
-        mark.kind == "close" and _can_close(text, mark.at, mark.width)
+        mark.kind == "close" and _can_close_double(text, mark.at, mark.width)
     )
 
 
@@ -144,7 +165,7 @@ def _double_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
             continue
         content = open_mark.at + open_mark.width
         can_open = _can_open(text, mark.at, mark.width)
-        can_close = _can_close(text, mark.at, mark.width)
+        can_close = _can_close_double(text, mark.at, mark.width)
         # The glyph decides unless its neighbours say otherwise ('“It's unusual,“ said X').
         reopens = (mark.kind == "open" and (can_open or not can_close)) or (
             mark.kind != "open" and can_open and not can_close
@@ -187,14 +208,19 @@ def _single_spans(text: str, start: int, end: int, taken: list[QuoteSpan]) -> li
         ):
             j = i + 1
             limit = min(end, i + _MAX_SINGLE)
+            possessive: int | None = None
             while j < limit:
                 cj = text[j]
-                if cj in _SINGLE_CLOSE and _can_close(text, j, 1) and not _plural_possessive(text, j):
-                    break
+                if cj in _SINGLE_CLOSE and _can_close(text, j, 1):
+                    if not _plural_possessive(text, j):
+                        break
+                    possessive = j if possessive is None else possessive
                 if cj in _DOUBLE_OPEN or cj in _DOUBLE_CLOSE or cj in _DOUBLE_AMBIG or _inside(j, taken):
                     j = limit
                     break
                 j += 1
+            if j >= limit and possessive is not None:
+                j = possessive  # "Iran's 'nuclear rights' even if": no other mark closes the quote
             if j < limit:
                 spans.append(QuoteSpan(i + 1, j, i, j + 1))
                 i = j + 1
@@ -216,14 +242,37 @@ def _elision(text: str, i: int) -> bool:
 
 
 def _plural_possessive(text: str, j: int) -> bool:
-    """'the Joneses' house': an s-apostrophe followed by a space and a lower-case noun."""
-    return text[j - 1] == "s" and text[j + 1 : j + 2] == " " and text[j + 2 : j + 3].islower()
+    """'the Joneses' house': an s-apostrophe before a lower-case noun ('Boasters' and' closes a quote)."""
+    if text[j - 1] != "s" or text[j + 1 : j + 2] != " ":
+        return False
+    word = text[j + 2 :].split(" ", 1)[0]
+    return word[:1].islower() and word.strip(",.;:") not in FUNCTION_WORDS
 
 
-def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """All top-level quotations of a text, in order; nested quotes stay inside their outer quote."""
+#: Paragraphs longer than this are prose even without a final stop (scraped text run together).
+_MAX_HEADING_WORDS = 25
+_TERMINAL = frozenset(".!?…:;\"”’')]»")
+
+
+def is_prose(text: str, start: int, end: int) -> bool:
+    """False for headings, teasers, menus and captions: short lines with no final stop.
+
+    Quotes there are headline style ("'Open War' Warning as ...") and the reader meets them again
+    in the article's own sentences.
+    """
+    line = text[start:end].strip()
+    return bool(line) and (line[-1] in _TERMINAL or len(line.split()) > _MAX_HEADING_WORDS)
+
+
+def find_quote_spans(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[QuoteSpan]:
+    """All top-level quotations of a text's prose, in order; nested quotes stay inside their outer quote.
+
+    ``skip`` lists paragraphs (start, end) known not to be prose, such as the article's own headline.
+    """
     found: list[QuoteSpan] = []
     for p_start, p_end in paragraphs(text):
+        if (p_start, p_end) in skip or not is_prose(text, p_start, p_end):
+            continue
         doubles = _double_spans(text, p_start, p_end)
         found.extend(doubles)
         found.extend(_single_spans(text, p_start, p_end, doubles))
@@ -234,9 +283,42 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if end > start and any(ch.isalnum() for ch in text[start:end]):
+        if end > start and any(ch.isalnum() for ch in text[start:end]) and not _name_like(text, span):
             cleaned.append(QuoteSpan(start, end, span.outer_start, span.outer_end, span.closed))
     return cleaned
+
+
+_MAX_NAME_WORDS = 6
+
+
+def _title_case(words: list[str]) -> bool:
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words) and any(
+        w[:1].isupper() for w in words
+    )
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text that start with a letter or digit (bare symbols and amounts left out)."""
+    stripped = (w.strip(".,;:!?()[]\"“”‘’'") for w in text.split())
+    return [w for w in stripped if w[:1].isalnum()]
+
+
+def _name_like(text: str, span: QuoteSpan) -> bool:
+    """A name or title in quote marks ('Zelensky's “Peace Formula”', 'the “Board of Peace.”'), not speech.
+
+    A short title-case phrase inside an unquoted sentence names a show, a plan or a slogan; in a
+    line that is itself title case (a headline) the case says nothing.  Shouted all-caps quotes stay.
+    """
+    words = _words(text[span.start : span.end])
+    if not words or len(words) > _MAX_NAME_WORDS or not _title_case(words):
+        return False
+    if not any(ch.islower() for ch in "".join(words)):
+        return False  # "EMBARGO'S GOING TO END"
+    line_start = text.rfind("\n", 0, span.outer_start) + 1
+    line_end = text.find("\n", span.outer_end)
+    line_end = len(text) if line_end < 0 else line_end
+    outside = _words(text[line_start : span.outer_start] + " " + text[span.outer_end : line_end])
+    return len(outside) >= 3 and not _title_case(outside)
 
 
 def quote_token_mask(doc: Doc, spans: list[QuoteSpan]) -> list[bool]:

@@ -25,9 +25,10 @@ from pipeline.extraction.ids import stable_id
 from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, PERSON_PRONOUNS, QUOTE_CUE_VERBS
 from pipeline.extraction.quote_marks import QuoteSpan, find_quote_spans, paragraphs, quote_token_mask
 from pipeline.extraction.resolve import Resolver
+from pipeline.geography import fold
 from schemas.records import Quote
 
-__all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans", "quote_token_mask"]
+__all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans", "quote_spans", "quote_token_mask"]
 
 _WINDOW_AFTER = 10
 _WINDOW_BEFORE = 14
@@ -353,6 +354,30 @@ def _intro_speaker(
             found = _cue_speaker(tok, mask, resolver)
             return found if found.name is not None else None
     return None
+
+
+def headline_lines(text: str, title: str | None) -> tuple[tuple[int, int], ...]:
+    """Lines of the body that repeat the article's headline (with or without a site-name suffix)."""
+    if not title:
+        return ()
+    head = _folded(title)
+    out = []
+    for start, end in paragraphs(text):
+        line = _folded(text[start:end])
+        if line and (
+            line == head or (len(line.split()) >= 3 and (line.startswith(head) or head.startswith(line)))
+        ):
+            out.append((start, end))
+    return tuple(out)
+
+
+def _folded(text: str) -> str:
+    return " ".join("".join(ch for ch in fold(text) if ch.isalnum() or ch.isspace()).split())
+
+
+def quote_spans(text: str, title: str | None) -> list[QuoteSpan]:
+    """The quotations of an article body, its headline lines left out."""
+    return find_quote_spans(text, headline_lines(text, title))
 
 
 def attribute(doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver) -> list[_Site]:
