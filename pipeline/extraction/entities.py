@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.lexicon import (
+    ANONYMOUS_SOURCES,
     ENTITY_LABELS,
     INSTITUTIONS,
     JUNK_WORDS,
@@ -73,6 +74,15 @@ def _is_junk(text: str) -> bool:
         or low in JUNK_WORDS
         or (not text[0].isupper() and not text[0].isdigit())
         or len(text) < 2
+    )
+
+
+def _common_noun(doc: Doc, start: int, end: int) -> bool:
+    """'Aides said', 'Officials met': a capitalised common noun the model took for a name."""
+    return (
+        end - start == 1
+        and doc[start].tag_ in ("NN", "NNS")
+        and doc[start].lemma_.lower() in ANONYMOUS_SOURCES
     )
 
 
@@ -369,7 +379,7 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
         new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)
-        if new_label is None or (not inst and _is_junk(doc[s:e].text)):
+        if new_label is None or (not inst and (_is_junk(doc[s:e].text) or _common_noun(doc, s, e))):
             continue
         if new_label == "PERSON":
             s = _strip_titles(doc, s, e)

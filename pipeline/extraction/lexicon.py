@@ -335,6 +335,7 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 #: Singular nouns that refer back to the latest organisation ("the bloc", "the alliance", "the group").
 ORG_ANAPHORS: frozenset[str] = frozenset(
     {"bloc", "alliance", "group", "organisation", "organization", "movement", "militia", "union"}
+    | {"agency", "committee", "commission", "council", "campaign", "court", "newspaper", "party"}
 )
 
 #: Nouns standing for a state's government when a country or demonym modifies them.

@@ -251,7 +251,8 @@ def _plural_possessive(text: str, j: int) -> bool:
 
 #: Paragraphs longer than this are prose even without a final stop (scraped text run together).
 _MAX_HEADING_WORDS = 25
-_TERMINAL = frozenset(".!?…:;\"”’')]»")
+_STOPS = ".!?…:;"
+_CLOSERS = "\"”’')]»"
 
 
 def is_prose(text: str, start: int, end: int) -> bool:
@@ -260,8 +261,14 @@ def is_prose(text: str, start: int, end: int) -> bool:
     Quotes there are headline style ("'Open War' Warning as ...") and the reader meets them again
     in the article's own sentences.
     """
-    line = text[start:end].strip()
-    return bool(line) and (line[-1] in _TERMINAL or len(line.split()) > _MAX_HEADING_WORDS)
+    line = text[start:end].rstrip()
+    if not line or len(line.split()) > _MAX_HEADING_WORDS:
+        return bool(line)
+    if line[-1] in _STOPS:
+        return True
+    # A closing mark or bracket ends a sentence only after a stop ('... "a disaster."'), not a headline.
+    body = line.rstrip(_CLOSERS)
+    return len(body) < len(line) and body[-1:] in _STOPS + ","
 
 
 def find_quote_spans(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[QuoteSpan]:

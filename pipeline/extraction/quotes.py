@@ -17,6 +17,7 @@ passes, from the most to the least direct evidence:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -76,20 +77,25 @@ def _governing_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token |
 def _nearby_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | None:
     """Speech verb just after the quote in its sentence, else just before it."""
     if last < len(doc):
-        sent_end = doc[last].sent.end
+        sent_end = doc[last].sent.end if _same_line(doc, last - 1, last) else last
         for i in range(last, min(sent_end, last + _WINDOW_AFTER)):
             if mask[i]:
                 break
             if _is_cue(doc[i], mask):
                 return doc[i]
     if first > 0:
-        sent_start = doc[first - 1].sent.start
+        sent_start = doc[first - 1].sent.start if _same_line(doc, first - 1, first) else first
         for i in range(first - 1, max(sent_start, first - _WINDOW_BEFORE) - 1, -1):
             if mask[i]:
                 break
             if _is_cue(doc[i], mask):
                 return doc[i]
     return None
+
+
+def _same_line(doc: Doc, i: int, j: int) -> bool:
+    """True when tokens i < j are in one paragraph (a cue never reaches into the next one)."""
+    return "\n" not in doc.text[doc[i].idx : doc[j].idx]
 
 
 @dataclass(frozen=True)
@@ -111,12 +117,21 @@ def _source_of(tok: Token | None, resolver: Resolver) -> _Source:
     if name:
         return _Source(name, "name")
     if tok.lemma_.lower() in ANONYMOUS_SOURCES:
-        org = resolver.spokes_org(tok)  # "a Kremlin source", "a spokesperson for the bloc"
-        return _Source(org, "name") if org else _Source(None, "anonymous")
+        return _Source(None, "anonymous")  # "a U.S. official", "a Kremlin source": nobody by name
     if tok.lower_ in PERSON_PRONOUNS:
-        return _Source(resolver.pronoun(tok), "pronoun")
+        return _Source(_sentence_person(tok, resolver) or resolver.pronoun(tok), "pronoun")
     named = resolver.speaker(tok)
     return _Source(named, "role") if named else _NOBODY
+
+
+def _sentence_person(tok: Token, resolver: Resolver) -> str | None:
+    """'X said there were steps back: "..." he said': the one person named earlier in the sentence."""
+    people = {
+        name
+        for i, name in resolver.index.person_mentions
+        if tok.sent.start <= i < tok.i and not resolver.quoted(i)
+    }
+    return people.pop() if len(people) == 1 else None
 
 
 def _adjacent_name(cue: Token, resolver: Resolver) -> _Source:
@@ -221,9 +236,25 @@ def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> _Source:
     ):
         # "X said A is B but clarified that ...": the parse often hangs the conjunct on the wrong verb.
         found = _source_of(resolver.subject_of(cue.head.head), resolver)
-    if found.name is None and (subj is None or resolver.quoted(subj.i)):
+    if found.name is None and (subj is None or resolver.quoted(subj.i) or found.kind == "none"):
         found = _adjacent_name(cue, resolver)
+    if found.name is None and found.kind == "none":
+        found = _reporter(cue, mask, resolver) or found
     return found
+
+
+def _reporter(cue: Token, mask: list[bool], resolver: Resolver) -> _Source | None:
+    """'Zheng said the two sides agreed the resolution "should be ..."': the named reporter above."""
+    node = cue
+    for _ in range(4):
+        if node.dep_ not in ("ccomp", "conj", "advcl") or node.head is node:
+            return None
+        node = node.head
+        if _is_cue(node, mask):
+            found = _source_of(resolver.subject_of(node), resolver)
+            if found.kind == "name":
+                return found
+    return None
 
 
 def _standalone(doc: Doc, first: int, last: int, mask: list[bool]) -> bool:
@@ -280,7 +311,32 @@ def _own_cue(site: _Site, doc: Doc, mask: list[bool], resolver: Resolver) -> Non
             if other.name is not None:
                 found, site.cue_text, site.decided = other, how, True
                 break
+    if found.kind == "pronoun" and found.name is None:
+        # '"A. B. C." he said': the sentences before the pronoun are the quote's own.
+        found = _Source(_person_before(doc, site.first, resolver), "pronoun")
     site.speaker, site.kind = found.name, found.kind
+
+
+def _person_before(doc: Doc, first: int, resolver: Resolver) -> str | None:
+    """The person a pronoun after a quote means: the subject of the nearest sentences before it."""
+    if first == 0:
+        return None
+    sent = doc[first - 1].sent
+    for _ in range(3):
+        best: tuple[int, str] | None = None
+        for tok in sent:
+            name = resolver.index.tok_name.get(tok.i)
+            if resolver.quoted(tok.i) or not name or resolver.index.name_type.get(name) != "PERSON":
+                continue
+            rank = 0 if tok.dep_ in ("nsubj", "nsubjpass") else 1
+            if best is None or rank < best[0]:
+                best = (rank, name)
+        if best is not None:
+            return best[1]
+        if sent.start == 0:
+            return None
+        sent = doc[sent.start - 1].sent
+    return None
 
 
 def _neighbours(sites: list[_Site], doc: Doc, mask: list[bool]) -> None:
@@ -325,12 +381,16 @@ def _context(sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver)
         if intro is not None:
             site.speaker, site.cue_text, site.kind, site.decided = intro.name, ":", intro.kind, True
             continue
-        for prev in reversed(sites[:k]):
-            if site.para - prev.para > _ANSWER_GAP:
-                break
-            if prev.speaker is not None:
-                _take(site, prev)
-                break
+        spoken = [
+            prev for prev in sites[:k] if prev.speaker is not None and (prev.opens_para or prev.closes_para)
+        ]
+        if not spoken:
+            continue
+        latest = spoken[-1]
+        dominant = Counter(prev.speaker for prev in spoken).most_common(1)[0][0]
+        if site.para - latest.para <= _ANSWER_GAP or latest.speaker == dominant:
+            # An interview: answers come between questions and narrative, from the one person quoted.
+            _take(site, latest)
 
 
 def _intro_speaker(
