@@ -6,6 +6,7 @@ names and canonical names to actors (capitals and demonyms resolve to their coun
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.layout import prose_paragraphs
 from pipeline.extraction.lexicon import (
     ANONYMOUS_SOURCES,
     ENTITY_LABELS,
@@ -368,9 +370,24 @@ def _canonical(
     return text, None
 
 
+def _in_prose(
+    doc: Doc, raw: list[tuple[int, int, str, str]], title: str | None
+) -> list[tuple[int, int, str, str]]:
+    """Mentions in the article's own sentences: not in its headline, menus, teasers or captions."""
+    prose = prose_paragraphs(doc.text, title)
+    starts = [s for s, _ in prose]
+    out = []
+    for m in raw:
+        at = doc[m[0]].idx
+        k = bisect.bisect_right(starts, at) - 1
+        if k >= 0 and at < prose[k][1]:
+            out.append(m)
+    return out
+
+
 def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     """Entities of the article body, one per canonical name, with mentions and attributes."""
-    raw = _raw_mentions(doc)
+    raw = _in_prose(doc, _raw_mentions(doc), article.title)
     person_keys = {
         person_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
     }

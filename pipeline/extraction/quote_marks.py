@@ -15,6 +15,7 @@ from typing import Literal
 
 from spacy.tokens import Doc
 
+from pipeline.extraction.layout import prose_paragraphs
 from pipeline.extraction.lexicon import FUNCTION_WORDS, TITLE_SMALL_WORDS
 
 _DOUBLE_OPEN = frozenset("“„«‟")
@@ -47,34 +48,6 @@ class _Mark:
     at: int
     width: int
     kind: Kind
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every paragraph: a line break ends one, unless the next line goes on in
-    lower case after a line with no final stop (hard-wrapped text, a link unwrapped by a scraper)."""
-    lines: list[tuple[int, int]] = []
-    start = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            if text[start:i].strip():
-                lines.append((start, i))
-            start = i + 1
-    if text[start:].strip():
-        lines.append((start, len(text)))
-    out: list[tuple[int, int]] = []
-    for line in lines:
-        if out and continues(text, out[-1][1], line[0]):
-            out[-1] = (out[-1][0], line[1])
-        else:
-            out.append(line)
-    return out
-
-
-def continues(text: str, prev_end: int, start: int) -> bool:
-    """True when the line at ``start`` carries on the sentence the line ending at ``prev_end`` began."""
-    first = text[start:].lstrip()[:1]
-    last = text[:prev_end].rstrip()[-1:]
-    return first.islower() and last not in ".!?:;"
 
 
 def _before(text: str, i: int) -> str:
@@ -249,37 +222,13 @@ def _plural_possessive(text: str, j: int) -> bool:
     return word[:1].islower() and word.strip(",.;:") not in FUNCTION_WORDS
 
 
-#: Paragraphs longer than this are prose even without a final stop (scraped text run together).
-_MAX_HEADING_WORDS = 25
-_STOPS = ".!?…:;"
-_CLOSERS = "\"”’')]»"
-
-
-def is_prose(text: str, start: int, end: int) -> bool:
-    """False for headings, teasers, menus and captions: short lines with no final stop.
-
-    Quotes there are headline style ("'Open War' Warning as ...") and the reader meets them again
-    in the article's own sentences.
-    """
-    line = text[start:end].rstrip()
-    if not line or len(line.split()) > _MAX_HEADING_WORDS:
-        return bool(line)
-    if line[-1] in _STOPS:
-        return True
-    # A closing mark or bracket ends a sentence only after a stop ('... "a disaster."'), not a headline.
-    body = line.rstrip(_CLOSERS)
-    return len(body) < len(line) and body[-1:] in _STOPS + ","
-
-
-def find_quote_spans(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[QuoteSpan]:
+def find_quote_spans(text: str, title: str | None = None) -> list[QuoteSpan]:
     """All top-level quotations of a text's prose, in order; nested quotes stay inside their outer quote.
 
-    ``skip`` lists paragraphs (start, end) known not to be prose, such as the article's own headline.
+    The headline (a paragraph repeating ``title``) and non-prose lines give none.
     """
     found: list[QuoteSpan] = []
-    for p_start, p_end in paragraphs(text):
-        if (p_start, p_end) in skip or not is_prose(text, p_start, p_end):
-            continue
+    for p_start, p_end in prose_paragraphs(text, title):
         doubles = _double_spans(text, p_start, p_end)
         found.extend(doubles)
         found.extend(_single_spans(text, p_start, p_end, doubles))

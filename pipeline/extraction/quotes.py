@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.layout import paragraphs
 from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, PERSON_PRONOUNS, QUOTE_CUE_VERBS
-from pipeline.extraction.quote_marks import QuoteSpan, find_quote_spans, paragraphs, quote_token_mask
+from pipeline.extraction.quote_marks import QuoteSpan, find_quote_spans, quote_token_mask
 from pipeline.extraction.resolve import Resolver
-from pipeline.geography import fold
 from schemas.records import Quote
 
 __all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans", "quote_spans", "quote_token_mask"]
@@ -416,28 +416,9 @@ def _intro_speaker(
     return None
 
 
-def headline_lines(text: str, title: str | None) -> tuple[tuple[int, int], ...]:
-    """Lines of the body that repeat the article's headline (with or without a site-name suffix)."""
-    if not title:
-        return ()
-    head = _folded(title)
-    out = []
-    for start, end in paragraphs(text):
-        line = _folded(text[start:end])
-        if line and (
-            line == head or (len(line.split()) >= 3 and (line.startswith(head) or head.startswith(line)))
-        ):
-            out.append((start, end))
-    return tuple(out)
-
-
-def _folded(text: str) -> str:
-    return " ".join("".join(ch for ch in fold(text) if ch.isalnum() or ch.isspace()).split())
-
-
 def quote_spans(text: str, title: str | None) -> list[QuoteSpan]:
     """The quotations of an article body, its headline lines left out."""
-    return find_quote_spans(text, headline_lines(text, title))
+    return find_quote_spans(text, title)
 
 
 def attribute(doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver) -> list[_Site]:
