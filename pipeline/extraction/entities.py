@@ -29,9 +29,23 @@ from pipeline.extraction.lexicon import (
     PLACE_WORDS,
     TITLE_HEADS,
 )
-from pipeline.geography import capital_code, country_code, country_name, demonym_code, fold
+from pipeline.geography import (
+    capital_code,
+    country_code,
+    country_name,
+    demonym_code,
+    fold,
+    is_place,
+    is_region,
+)
 from schemas.records import Article, Entity, Span
 
+#: Bylines, sign-offs and picture credits: their names are staff, not the news.
+_CREDIT = re.compile(
+    r"\b(?:(?:additional )?reporting|writing|editing|compiled|produced|photo(?:graph)?s?|images?|video)"
+    r" by\b|\((?:photo|file|image)s?\b|\b(?:getty|afp|reuters|ap) (?:images|photo)",
+    re.IGNORECASE,
+)
 _HANDLE = re.compile(r"[@/#]|https?:|www\.")
 _LETTER = re.compile(r"[A-Za-z]")
 _TITLE_STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "SCONJ", "NUM", "PUNCT", "PART", "SYM"})
@@ -267,8 +281,12 @@ def _propagate_people(
 def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
     """Corrected label of a mention, or None to drop it."""
     text = doc[start:end].text
+    if is_region(text):
+        return "LOC"  # "Europe", "the Middle East", "Donbas": regions, not states
     if country_code(text) or capital_code(text):
         return "NORP" if label == "NORP" and demonym_code(text) else "GPE"
+    if label in ("ORG", "PERSON", "LOC", "FAC", "NORP") and not demonym_code(text) and is_place(text):
+        return "GPE"  # the gazetteer knows it as a place ("Crimea" is no organisation)
     if label == "GPE" and demonym_code(text):
         return "NORP"
     if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):
@@ -380,7 +398,7 @@ def _in_prose(
     for m in raw:
         at = doc[m[0]].idx
         k = bisect.bisect_right(starts, at) - 1
-        if k >= 0 and at < prose[k][1]:
+        if k >= 0 and at < prose[k][1] and not _CREDIT.search(doc[m[0]].sent.text):
             out.append(m)
     return out
 
