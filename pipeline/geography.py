@@ -519,9 +519,12 @@ def is_region(text: str) -> bool:
 
 
 def is_place(text: str) -> bool:
-    """True for a country, capital, city or province the gazetteer knows ('Crimea', 'Geneva', 'Iran')."""
+    """True for a country, capital, city or province the tables name ('Crimea', 'Geneva', 'Iran').
+
+    pycountry's subdivisions are left out: their names are also surnames and words ('Kerry', 'Western').
+    """
     key = place_key(text)
-    return bool(countries_named(text) or countries_containing(text) or key in NEWS_PLACES)
+    return bool(countries_named(text)) or any(key in table for table in (CAPITALS, OTHER_CITIES, NEWS_PLACES))
 
 
 def place_key(text: str) -> str:

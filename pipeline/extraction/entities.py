@@ -18,6 +18,7 @@ from pipeline.extraction.canonical import RawMention, cluster_people, person_key
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.layout import prose_paragraphs
 from pipeline.extraction.lexicon import (
+    ADMIN_AREA_WORDS,
     ANONYMOUS_SOURCES,
     ENTITY_LABELS,
     INSTITUTIONS,
@@ -183,7 +184,14 @@ def _is_place_use(doc: Doc, start: int, end: int) -> bool:
     j = start - 1
     while j >= 0 and (doc[j].pos_ == "DET" or doc[j].lower_ == "the"):
         j -= 1
-    return j >= 0 and doc[j].lower_ in PLACE_WORDS
+    if j >= 0 and doc[j].lower_ in PLACE_WORDS:
+        return True
+    node = last
+    for _ in range(4):  # "talks in Geneva, Abu Dhabi and Miami": a conjunct of a place
+        if node.dep_ != "conj" or node.head is node:
+            break
+        node = node.head
+    return node is not last and node.dep_ == "pobj" and node.head.lower_ in PLACE_WORDS
 
 
 def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | None:
@@ -413,6 +421,8 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     acronyms = _acronyms(doc, raw)
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
+        if e - s >= 2 and doc[e - 1].lower_ in ADMIN_AREA_WORDS and is_place(doc[s : e - 1].text):
+            e, label = e - 1, "GPE"  # "the Donetsk Oblast", "Kherson region": the place itself
         new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)
         if new_label is None or (not inst and (_is_junk(doc[s:e].text) or _common_noun(doc, s, e))):
             continue

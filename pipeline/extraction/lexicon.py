@@ -603,3 +603,8 @@ FUNCTION_WORDS: frozenset[str] = frozenset(
 TITLE_SMALL_WORDS: frozenset[str] = frozenset(
     {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 )
+
+#: Words after a place name for its administrative area ("Donetsk Oblast", "Kherson region").
+ADMIN_AREA_WORDS: frozenset[str] = frozenset(
+    {"oblast", "region", "province", "governorate", "prefecture", "county", "district", "krai", "oblasts"}
+)
