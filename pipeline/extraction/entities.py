@@ -315,7 +315,13 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
         return None  # "Chief Cabinet Secretary": a word inside a title
     if end - start == 1 and doc[start].tag_ == "VBG":
         return None  # a sentence-initial participle ("Noting that ...") is never a name
+    if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in ORG_WORDS:
+        return "ORG"  # "Xtellus Partners", "Midad Energy": a company's last word
     after_title = start > 0 and doc[start - 1].lower_ in TITLE_HEADS
+    # "Ukraine's chief negotiator, Rustem Umerov": a name in apposition to a title
+    after_title = after_title or (
+        start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_ in TITLE_HEADS
+    )
     cue_after = end < len(doc) and doc[end].lemma_ in PERSON_CUE_VERBS
     if label == "ORG" and 2 <= end - start <= 3 and (cue_after or after_title):
         words = doc[start:end]

@@ -426,6 +426,17 @@ ORG_WORDS: frozenset[str] = frozenset(
         "federation",
         "league",
         "alliance",
+        "partners",
+        "holdings",
+        "capital",
+        "energy",
+        "llc",
+        "corp",
+        "plc",
+        "investments",
+        "airlines",
+        "oil",
+        "petroleum",
     }
 )
 
