@@ -44,7 +44,8 @@ from schemas.records import Article, Entity, Span
 #: Bylines, sign-offs and picture credits: their names are staff, not the news.
 _CREDIT = re.compile(
     r"\b(?:(?:additional )?reporting|writing|editing|compiled|produced|photo(?:graph)?s?|images?|video)"
-    r" by\b|\((?:photo|file|image)s?\b|\b(?:getty|afp|reuters|ap) (?:images|photo)",
+    r" by\b|\((?:photo|file|image)s?\b|\b(?:getty|afp|reuters|ap) (?:images|photo)"
+    r"|\bcontributed (?:to )?(?:this|the) (?:report|story)|\bcontributed reporting\b",
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"[@/#]|https?:|www\.")
@@ -286,9 +287,15 @@ def _propagate_people(
     return sorted(raw + extra) if extra else raw
 
 
+def _company_like(doc: Doc, start: int, end: int) -> bool:
+    return end - start >= 2 and doc[end - 1].lower_ in ORG_WORDS
+
+
 def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
     """Corrected label of a mention, or None to drop it."""
     text = doc[start:end].text
+    if _company_like(doc, start, end):
+        return "ORG"  # "Xtellus Partners", "Midad Energy": a company's last word
     if is_region(text):
         return "LOC"  # "Europe", "the Middle East", "Donbas": regions, not states
     if country_code(text) or capital_code(text):
@@ -315,8 +322,6 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
         return None  # "Chief Cabinet Secretary": a word inside a title
     if end - start == 1 and doc[start].tag_ == "VBG":
         return None  # a sentence-initial participle ("Noting that ...") is never a name
-    if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in ORG_WORDS:
-        return "ORG"  # "Xtellus Partners", "Midad Energy": a company's last word
     after_title = start > 0 and doc[start - 1].lower_ in TITLE_HEADS
     # "Ukraine's chief negotiator, Rustem Umerov": a name in apposition to a title
     after_title = after_title or (
@@ -421,7 +426,9 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     """Entities of the article body, one per canonical name, with mentions and attributes."""
     raw = _in_prose(doc, _raw_mentions(doc), article.title)
     person_keys = {
-        person_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
+        person_key(doc[_strip_titles(doc, s, e) : e].text)
+        for s, e, lab, _ in raw
+        if lab == "PERSON" and not _company_like(doc, s, e)
     }
     raw = _apply_acronyms(doc, _propagate_people(doc, raw, person_keys))
     acronyms = _acronyms(doc, raw)
