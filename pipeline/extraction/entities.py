@@ -294,8 +294,8 @@ def _company_like(doc: Doc, start: int, end: int) -> bool:
 def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
     """Corrected label of a mention, or None to drop it."""
     text = doc[start:end].text
-    if _company_like(doc, start, end):
-        return "ORG"  # "Xtellus Partners", "Midad Energy": a company's last word
+    if _company_like(doc, start, end) and not is_place(text):
+        return "ORG"  # "Xtellus Partners", "Midad Energy", "... Economic Cooperation": an organisation
     if is_region(text):
         return "LOC"  # "Europe", "the Middle East", "Donbas": regions, not states
     if country_code(text) or capital_code(text):
