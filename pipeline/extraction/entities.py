@@ -97,11 +97,10 @@ def _is_junk(text: str) -> bool:
 
 def _common_noun(doc: Doc, start: int, end: int) -> bool:
     """'Aides said', 'Officials met': a capitalised common noun the model took for a name."""
-    return (
-        end - start == 1
-        and doc[start].tag_ in ("NN", "NNS")
-        and doc[start].lemma_.lower() in ANONYMOUS_SOURCES
-    )
+    if end - start != 1:
+        return False
+    low = doc[start].lower_
+    return low in ANONYMOUS_SOURCES or (low.endswith("s") and low[:-1] in ANONYMOUS_SOURCES)
 
 
 def _institution(text: str) -> str | None:

@@ -271,6 +271,9 @@ def _name_like(text: str, span: QuoteSpan) -> bool:
     if not any(ch.islower() for ch in "".join(words)):
         return False  # "EMBARGO'S GOING TO END"
     line_start = text.rfind("\n", 0, span.outer_start) + 1
+    before = text[line_start : span.outer_start].rstrip()
+    if (not before or before[-1] in ".!?") and text[span.start : span.end].rstrip()[-1:] in ".!?":
+        return False  # '"Very." He left.': a sentence of its own
     line_end = text.find("\n", span.outer_end)
     line_end = len(text) if line_end < 0 else line_end
     outside = _words(text[line_start : span.outer_start] + " " + text[span.outer_end : line_end])
