@@ -290,6 +290,11 @@ def _company_like(doc: Doc, start: int, end: int) -> bool:
     return end - start >= 2 and doc[end - 1].lower_ in ORG_WORDS
 
 
+def _first_word_key(name: str) -> str:
+    parts = name.split()
+    return person_key(parts[0]) if len(parts) > 1 else ""
+
+
 def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
     """Corrected label of a mention, or None to drop it."""
     text = doc[start:end].text
@@ -431,11 +436,15 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     }
     raw = _apply_acronyms(doc, _propagate_people(doc, raw, person_keys))
     acronyms = _acronyms(doc, raw)
+    # Family name first ("Kang Yu-jung" ... "Kang said"): a lone first word of a known name is that person.
+    name_keys = person_keys | {
+        _first_word_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
+    }
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
         if e - s >= 2 and doc[e - 1].lower_ in ADMIN_AREA_WORDS and is_place(doc[s : e - 1].text):
             e, label = e - 1, "GPE"  # "the Donetsk Oblast", "Kherson region": the place itself
-        new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)
+        new_label = "ORG" if inst else _relabel(doc, s, e, label, name_keys)
         if new_label is None or (not inst and (_is_junk(doc[s:e].text) or _common_noun(doc, s, e))):
             continue
         if new_label == "PERSON":

@@ -75,6 +75,25 @@ def _can_close_double(text: str, at: int, width: int) -> bool:
     return _can_close(text, at, width) or (_before(text, at) in ",.!?" and at > 0)
 
 
+#: HTML character references for double quote marks, as scrapers leave them in text.
+_REFERENCES: dict[str, Kind] = {
+    "&quot;": "ambig",
+    "&#34;": "ambig",
+    "&#034;": "ambig",
+    "&#x22;": "ambig",
+    "&ldquo;": "open",
+    "&#8220;": "open",
+    "&rdquo;": "close",
+    "&#8221;": "close",
+}
+
+
+def _character_reference(text: str, i: int, end: int) -> _Mark | None:
+    semi = text.find(";", i, min(end, i + 8))
+    kind = _REFERENCES.get(text[i : semi + 1].lower()) if semi > 0 else None
+    return _Mark(i, semi + 1 - i, kind) if kind else None
+
+
 def _double_marks(text: str, start: int, end: int) -> list[_Mark]:
     """Double quote marks of a paragraph, with doubled apostrophes ('' or ’’) read as one mark."""
     marks: list[_Mark] = []
@@ -90,6 +109,10 @@ def _double_marks(text: str, start: int, end: int) -> list[_Mark]:
         elif ch == "`" and text[i + 1 : i + 2] == "`":
             marks.append(_Mark(i, 2, "open"))
             i += 2
+            continue
+        elif ch == "&" and (ref := _character_reference(text, i, end)) is not None:
+            marks.append(ref)  # '&quot;' left by a scraper that did not decode the page's HTML
+            i += ref.width
             continue
         elif ch in _APOSTROPHES:
             run = i
