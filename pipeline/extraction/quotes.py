@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from pipeline.extraction.canonical import person_key
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.layout import paragraphs
 from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, PERSON_PRONOUNS, QUOTE_CUE_VERBS
@@ -121,7 +122,19 @@ def _source_of(tok: Token | None, resolver: Resolver) -> _Source:
     if tok.lower_ in PERSON_PRONOUNS:
         return _Source(_sentence_person(tok, resolver) or resolver.pronoun(tok), "pronoun")
     named = resolver.speaker(tok)
-    return _Source(named, "role") if named else _NOBODY
+    if named:
+        return _Source(named, "role")
+    surname = _known_surname(tok, resolver)
+    return _Source(surname, "name") if surname else _NOBODY
+
+
+def _known_surname(tok: Token, resolver: Resolver) -> str | None:
+    """'Ash wrote', 'From said': a capitalised word the model did not tag, the surname of one person."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        return None
+    key = person_key(tok.text)
+    people = {name for _, name in resolver.index.person_mentions if person_key(name) == key}
+    return people.pop() if len(people) == 1 else None
 
 
 def _sentence_person(tok: Token, resolver: Resolver) -> str | None:
