@@ -96,3 +96,8 @@ def test_hard_wrapped_lines_are_one_paragraph() -> None:
     text = '"We will regard the refusal as a\nsignificant step," the official said.\nNext line.'
     assert len(paragraphs(text)) == 2
     assert quotes(text) == ["We will regard the refusal as a\nsignificant step,"]
+
+
+def test_quote_marks_left_as_html_character_references() -> None:
+    text = "They restored &quot;full trust&quot; in the talks. &ldquo;We are glad,&rdquo; she said."
+    assert quotes(text) == ["full trust", "We are glad,"]

@@ -178,3 +178,11 @@ def test_institution_acronym_is_one_canonical_entity(nlp: Language) -> None:
     apec = [e for e in ex.entities if e.name == "Asia-Pacific Economic Cooperation"]
     assert len(apec) == 1 and apec[0].type == "ORG" and apec[0].count == 2
     assert "APEC" not in names(ex)
+
+
+def test_untagged_surname_is_the_known_person(nlp: Language) -> None:
+    body = (
+        "Party chairman Bruno Ashworth sent an email to members on Friday.\n"
+        "“The rules were changed without a vote,” Ashworth wrote in the email."
+    )
+    assert speakers(run(nlp, body)) == [("Bruno Ashworth", "The rules were changed without a vote,")]
