@@ -48,6 +48,7 @@ _CREDIT = re.compile(
     r"|\bcontributed (?:to )?(?:this|the) (?:report|story)|\bcontributed reporting\b",
     re.IGNORECASE,
 )
+_DISTRICT = re.compile(r",?\s+D\.?C\.?$")
 _HANDLE = re.compile(r"[@/#]|https?:|www\.")
 _LETTER = re.compile(r"[A-Za-z]")
 _TITLE_STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "SCONJ", "NUM", "PUNCT", "PART", "SYM"})
@@ -399,6 +400,7 @@ def _canonical(
     if long is not None and long[:2] != (start, end):
         return _canonical(doc, long, {})
     if label == "GPE":
+        text = _DISTRICT.sub("", text)  # "Washington, D.C." is Washington
         code = country_code(text)
         if code:
             return country_name(code) or text, code
