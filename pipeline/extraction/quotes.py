@@ -129,11 +129,15 @@ def _source_of(tok: Token | None, resolver: Resolver) -> _Source:
 
 
 def _known_surname(tok: Token, resolver: Resolver) -> str | None:
-    """'Ash wrote', 'From said': a capitalised word the model did not tag, the surname of one person."""
+    """'Ash wrote', 'Wi said': a capitalised word the model did not tag, the family name of one person."""
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
         return None
     key = person_key(tok.text)
-    people = {name for _, name in resolver.index.person_mentions if person_key(name) == key}
+    people = {
+        name
+        for _, name in resolver.index.person_mentions
+        if key in (person_key(name), person_key(name.split()[0]))  # "Wi said" of Wi Sung-lac
+    }
     return people.pop() if len(people) == 1 else None
 
 
