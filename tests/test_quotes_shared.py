@@ -46,8 +46,8 @@ def test_real_articles_entities(real_articles: Report) -> None:
 
 
 def test_real_articles_quotes_and_speakers(real_articles: Report) -> None:
-    assert real_articles.quotes.f1 >= 0.90
-    assert real_articles.speaker.value >= 0.88
+    assert real_articles.quotes.f1 >= 0.95
+    assert real_articles.speaker.value >= 0.89
 
 
 def test_polnear_quotes(polnear: Report) -> None:

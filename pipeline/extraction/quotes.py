@@ -36,6 +36,8 @@ _WINDOW_AFTER = 10
 _WINDOW_BEFORE = 14
 #: Paragraphs an interview answer may sit after the last attributed quote (the question between).
 _ANSWER_GAP = 3
+#: Sentences before a quote searched for the person a pronoun after it means.
+_PRONOUN_LOOKBACK = 6
 
 
 @dataclass
@@ -339,7 +341,7 @@ def _person_before(doc: Doc, first: int, resolver: Resolver) -> str | None:
     if first == 0:
         return None
     sent = doc[first - 1].sent
-    for _ in range(3):
+    for _ in range(_PRONOUN_LOOKBACK):
         best: tuple[int, str] | None = None
         for tok in sent:
             name = resolver.index.tok_name.get(tok.i)
