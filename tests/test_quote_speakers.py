@@ -186,3 +186,8 @@ def test_untagged_surname_is_the_known_person(nlp: Language) -> None:
         "“The rules were changed without a vote,” Ashworth wrote in the email."
     )
     assert speakers(run(nlp, body)) == [("Bruno Ashworth", "The rules were changed without a vote,")]
+
+
+def test_name_and_colon_before_a_quote(nlp: Language) -> None:
+    body = "Governor Rita Holm spoke at the fair on Sunday.\nHolm: “We will rebuild every bridge.”"
+    assert speakers(run(nlp, body)) == [("Rita Holm", "We will rebuild every bridge.")]
