@@ -243,3 +243,23 @@ def test_transliteration_variants_of_a_name_meet() -> None:
     call = make_event(ref(1), "call", C, ["Donald Trump", "Volodymyr Zelensky"], mode="phone", date=DAY)
     later = make_event(ref(2), "call", C, ["Volodymyr Zelenskyy", "Donald Trump"], mode="phone")
     assert compatible(call, later)
+
+
+def test_countries_named_in_any_order_meet_and_added_people_keep_the_anchor() -> None:
+    day = D(2026, 1, 23)
+    orders = (["Russia", "Ukraine", "United States"], ["United States", "Ukraine", "Russia"])
+    first, second = (
+        make_event(ref(n, day), "talks", PloverType.CONSULT, actors, mode="multilateral", date=day)
+        for n, actors in enumerate(orders, start=1)
+    )
+    assert blocking(first).anchor == blocking(second).anchor
+    assert len(build_feed([first, second])) == 1
+    pair = make_event(ref(3, day), "call", PloverType.CONSULT, ["Vladimir Putin", "Donald Trump"], date=day)
+    more = make_event(
+        ref(4, day),
+        "call",
+        PloverType.CONSULT,
+        ["Vladimir Putin", "Donald Trump", "Volodymyr Zelensky"],
+        date=day,
+    )
+    assert blocking(pair).anchor == blocking(more).anchor

@@ -228,16 +228,20 @@ class Blocking:
 
 
 def core(event: Event) -> frozenset[str]:
-    """The first two participants named (actors in order, then the recipient): who the report is about.
+    """The first two participants (countries first, then actors in order and the recipient): who
+    the report is about.
 
-    Outlets add names at the end ("..., JD Vance and Marco Rubio"), rarely drop the first two.
+    Outlets add people at the end ("..., JD Vance and Marco Rubio") and rarely drop the first two;
+    countries they list in any order ("Russia, Ukraine and the US" / "the US, Ukraine and Russia"),
+    so countries come first in a fixed (hash) order and people keep the order the text gives.
     """
     names: list[str] = []
     for name in [*event.actors, event.recipient or ""]:
         key = participant_key(name)
         if key and key not in names:
             names.append(key)
-    return frozenset(names[:2])
+    countries = sorted((n for n in names if countries_named(n)), key=lambda n: (name_hash(n), n))
+    return frozenset([*countries, *(n for n in names if n not in countries)][:2])
 
 
 @functools.lru_cache(maxsize=65536)
