@@ -40,6 +40,7 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.growing_entries = 2
+        self.growing_body: bytes | None = None  # served instead of the generated feed when set
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
@@ -50,7 +51,7 @@ class FeedServer:
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
                 if self.path == "/growing.rss":
-                    body = _rss(server.growing_entries)
+                    body = server.growing_body or _rss(server.growing_entries)
                     tag = f'"g{server.growing_entries}"'
                     if self.headers.get("If-None-Match") == tag:
                         self.send_response(304)
@@ -64,6 +65,10 @@ class FeedServer:
                         return
                     body = (FIXTURES / "relative.atom").read_bytes()
                     self._send(200, body, {"Last-Modified": "Tue, 09 Mar 2021 10:00:00 GMT"})
+                elif self.path == "/gzip.rss":
+                    import gzip
+
+                    self._send(200, gzip.compress(_rss(2)), {"Content-Encoding": "gzip"})
                 elif self.path == "/error.rss":
                     self._send(500, b"internal error", {})
                 elif self.path == "/broken.rss":
@@ -226,3 +231,51 @@ def test_restart_publishes_nothing_twice(server: FeedServer, tmp_path: Path) -> 
     ]
     state = json.loads((tmp_path / "follow-state.json").read_text())
     assert len(state["feeds"][restarted.urls[0]]["seen"]) == 4
+
+
+def test_watch_takes_every_format(tmp_path: Path) -> None:
+    """A watched folder publishes feeds, wire XML, SGML, HTML and Markdown alike, one article per item."""
+    import shutil
+
+    from pipeline.ingest.watch import FolderWatcher, WatchState
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("relative.atom", "records.sgm", "nitf.xml", "page.html", "front_matter.md", "bomb.xml"):
+        shutil.copy(FIXTURES / name, inbox / name)
+    producer = RecordingProducer()
+    settings = Settings(kafka_bootstrap_servers="127.0.0.1:1", data_dir=tmp_path)
+    publisher = ArticlePublisher(settings, producer=producer)  # type: ignore[arg-type]
+    watcher = FolderWatcher(inbox, publisher, WatchState(tmp_path / "watch.json"), max_bytes=10**6)
+    watcher.scan_once()  # first sight: files must be stable for one poll
+    summary = watcher.scan_once()
+    assert summary.published == 2 + 2 + 1 + 1 + 1
+    assert sorted({a["format"] for a in producer.articles()}) == ["feed", "html", "markdown", "nitf", "sgml"]
+    assert [d["error"] for d in producer.dead_letters()] == ["unsafe_xml"]
+    assert watcher.scan_once().published == 0  # published once
+
+
+def test_a_feeds_ttl_spaces_its_polls(server: FeedServer, tmp_path: Path) -> None:
+    producer, clock = RecordingProducer(), Clock()
+    follower = make_follower(server, tmp_path, producer, clock, CollectorRegistry())
+    body = _rss(1).replace(b"<title>Wire</title>", b"<title>Wire</title><ttl>5</ttl>")
+    server.growing_body = body
+    follower.poll_once()
+    assert follower.state.feed(follower.urls[0]).next_poll - clock.now == 300  # 5 minutes, over the 60 s
+
+
+def test_follow_command_line() -> None:
+    from pipeline.cli import build_parser, cmd_follow
+
+    args = build_parser().parse_args(["follow", "http://a.example/rss", "http://b.example/atom", "--once"])
+    assert args.func is cmd_follow and args.feeds == ["http://a.example/rss", "http://b.example/atom"]
+    assert args.once and args.interval == 300.0 and args.max_backoff == 3600.0
+
+
+def test_a_gzip_answer_is_inflated(server: FeedServer, tmp_path: Path) -> None:
+    from pipeline.ingest.follow import FeedState, fetch
+
+    answer = fetch(server.url("/gzip.rss"), FeedState(), timeout_s=5, max_bytes=10**6)
+    assert answer.status == 200 and answer.body.startswith(b"<?xml")
+    bounded = fetch(server.url("/gzip.rss"), FeedState(), timeout_s=5, max_bytes=100)
+    assert bounded.status == 413

@@ -71,6 +71,15 @@ FIXTURE_CASES = [
         None,
     ),
     (
+        "reader.md",
+        0,
+        "markdown",
+        "Ministers agree on grain corridor",
+        "2024-03-05T08:00:00+01:00",
+        "Harbour News",  # the title's suffix names the unknown domain; the wire credit does not win
+        "https://harbour.example/world/2024/03/05/grain-corridor",
+    ),
+    (
         "page.html",
         0,
         "html",
@@ -354,6 +363,8 @@ def test_stdin_takes_a_pretty_printed_api_document() -> None:
         ("Michigan wins again - ESPN - ESPN", ["ESPN"], "Michigan wins again"),
         ("Europe is Ukraine's lifeline – EUobserver", ["euobserver"], "Europe is Ukraine's lifeline"),
         ("Declaration unacceptable - Alfano", ["ANSA"], "Declaration unacceptable - Alfano"),
+        ("Obama visits Cuba - Yahoo News", ["yahoo"], "Obama visits Cuba"),
+        ("Leaders meet - BBC News", ["BBC"], "Leaders meet"),
     ],
 )
 def test_site_suffix_is_cut_only_when_it_names_the_site(title: str, names: list[str], expected: str) -> None:
@@ -549,3 +560,80 @@ def test_seeds_parse_through_the_registry_exactly_as_the_raw_parser_does() -> No
             fields.related,
         )
         assert tuple(article.wire_sources) == fields.wire_sources
+
+
+def test_other_news_api_shapes_are_read_as_containers() -> None:
+    guardian_like = {
+        "response": {
+            "status": "ok",
+            "results": [
+                {
+                    "id": "world/2021/mar/01/envoys",
+                    "sectionName": "World news",
+                    "webPublicationDate": "2021-03-01T10:00:00Z",
+                    "webTitle": "Envoys meet in Geneva",
+                    "webUrl": "https://www.theguardian.com/world/2021/mar/01/envoys",
+                    "fields": {"bodyText": "Envoys met in Geneva on Monday.", "byline": "Ann Lee"},
+                }
+            ],
+        }
+    }
+    nyt_like = {
+        "status": "OK",
+        "response": {
+            "docs": [
+                {
+                    "abstract": "Talks resumed.",
+                    "web_url": "https://www.nytimes.com/2021/03/02/world/talks.html",
+                    "headline": {"main": "Talks Resume", "kicker": None},
+                    "pub_date": "2021-03-02T05:00:00+0000",
+                    "byline": {"original": "By Jo Park"},
+                    "multimedia": [],
+                }
+            ]
+        },
+    }
+    (g,) = list(articles_from_bytes(json.dumps(guardian_like).encode(), "g.json"))
+    (n,) = list(articles_from_bytes(json.dumps(nyt_like).encode(), "n.json"))
+    assert isinstance(g, Article) and isinstance(n, Article)
+    assert (g.title, g.published, g.outlet, g.authors) == (
+        "Envoys meet in Geneva",
+        "2021-03-01T10:00:00Z",
+        "The Guardian",
+        ["Ann Lee"],
+    )
+    assert (n.title, n.published, n.outlet, n.authors) == (
+        "Talks Resume",
+        "2021-03-02T05:00:00Z",
+        "The New York Times",
+        ["Jo Park"],
+    )
+
+
+def test_wire_credit_first_dateline_is_cut_from_a_newsml_body() -> None:
+    (article,) = articles("newsml_g2.xml")
+    assert article.body.startswith("The foreign minister said on Wednesday")
+    assert article.dateline_place == "Rome"
+
+
+def test_a_browser_saved_page_without_canonical_link_keeps_its_saved_from_url() -> None:
+    page = (FIXTURES / "page.html").read_text()
+    page = re.sub(r'<link rel="canonical"[^>]*>|<meta property="og:url"[^>]*>', "", page)
+    saved = "<!-- saved from url=(0061)https://www.harbourtimes.example/world/summit-ends-water-pledge -->\n"
+    (article,) = list(articles_from_bytes((saved + page).encode(), "saved.html"))
+    assert isinstance(article, Article) and article.format == "html"
+    assert article.url == "https://www.harbourtimes.example/world/summit-ends-water-pledge"
+
+
+def test_html_stated_stamps_give_the_clock_time_of_the_chosen_day() -> None:
+    from trafilatura.utils import load_html
+
+    from pipeline.ingest.formats.html import stated_stamps
+
+    page = (
+        '<html><head><script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+        '"datePublished": "2021-05-04T13:36:31+02:00", "dateModified": "2021-05-05T20:13:00+02:00"}]}'
+        '</script><meta property="article:published_time" content="2021-05-04T13:36:31+02:00"></head>'
+        "<body><p>Text.</p></body></html>"
+    )
+    assert stated_stamps(load_html(page)) == ["2021-05-04T13:36:31+02:00", "2021-05-04T13:36:31+02:00"]

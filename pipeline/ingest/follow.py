@@ -1,11 +1,12 @@
 """`diplofeed follow FEED_URL...`: poll RSS/Atom feeds and publish their new entries.
 
 Each feed is fetched with a conditional GET (``If-None-Match`` / ``If-Modified-Since`` from the
-previous answer), at its own interval; an error (HTTP 4xx/5xx, network, malformed feed) doubles
-that feed's wait up to a ceiling.  Entries already published are remembered per feed (url, else
-article id) in a state file written atomically after the broker acknowledged them, so a restart
-publishes nothing twice.  Polls, new entries and failures are Prometheus counters per feed
-(the label set is the configured feeds, so it is bounded).
+previous answer), on its own schedule (the interval, or the feed's ``<ttl>`` when longer); an
+error (HTTP 4xx/5xx, network, malformed feed) doubles that feed's wait up to a ceiling.
+Entries already published are remembered per feed (url, else article id) in a state file
+written atomically after the broker acknowledged them, so a restart publishes nothing twice.
+Polls, new entries and failures are Prometheus counters per feed (the label set is the
+configured feeds, so it is bounded).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +32,9 @@ from pipeline.ingest.publisher import ArticlePublisher, PublishSummary
 
 #: Entries remembered per feed; older ones have long left any real feed.
 MAX_REMEMBERED = 5_000
-USER_AGENT = "diplofeed-follow/1 (+https://github.com/diplofeed)"
+USER_AGENT = "diplofeed-follow/1"
+#: RSS 2.0 ``<ttl>``: minutes a feed may be cached, so the least time between two polls of it.
+_TTL = re.compile(rb"<ttl>\s*(\d{1,5})\s*</ttl>")
 
 
 @dataclass
@@ -42,6 +47,7 @@ class FeedState:
     failures: int = 0
     seen: list[str] = field(default_factory=list)
     rejected_sha256: str | None = None  # a malformed answer already dead-lettered
+    ttl_s: float | None = None  # the feed's own <ttl>: it asks not to be polled more often
 
 
 @dataclass
@@ -55,7 +61,11 @@ class FollowState:
     def load(cls, path: Path) -> FollowState:
         try:
             data = json.loads(path.read_text())
-            feeds = {url: FeedState(**value) for url, value in data.get("feeds", {}).items()}
+            known = {f.name for f in fields(FeedState)}  # a state file of another version still loads
+            feeds = {
+                url: FeedState(**{k: v for k, v in value.items() if k in known})
+                for url, value in data.get("feeds", {}).items()
+            }
             return cls(path, feeds)
         except (FileNotFoundError, ValueError, TypeError, AttributeError):
             return cls(path)
@@ -110,7 +120,11 @@ class Fetched:
 
 def fetch(url: str, state: FeedState, *, timeout_s: float, max_bytes: int) -> Fetched:
     """One conditional GET, bounded to ``max_bytes``."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, */*"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, */*",
+        "Accept-Encoding": "gzip",
+    }
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.modified:
@@ -119,6 +133,8 @@ def fetch(url: str, state: FeedState, *, timeout_s: float, max_bytes: int) -> Fe
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             body = response.read(max_bytes + 1)
+            if len(body) <= max_bytes and response.headers.get("Content-Encoding", "").lower() == "gzip":
+                body = _gunzip(body, max_bytes)
             if len(body) > max_bytes:
                 return Fetched(413, error=f"feed larger than {max_bytes} bytes")
             return Fetched(
@@ -130,6 +146,15 @@ def fetch(url: str, state: FeedState, *, timeout_s: float, max_bytes: int) -> Fe
         return Fetched(error.code, error=f"HTTP {error.code}")
     except (urllib.error.URLError, OSError, ValueError) as error:
         return Fetched(0, error=f"network: {error}")
+
+
+def _gunzip(body: bytes, max_bytes: int) -> bytes:
+    """A gzip body inflated to at most ``max_bytes + 1`` bytes (a compression bomb stays bounded)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return inflater.decompress(body, max_bytes + 1)
+    except zlib.error:
+        return body
 
 
 class FeedFollower:
@@ -207,13 +232,16 @@ class FeedFollower:
             self.metrics.failures.labels(url, "publish").inc()
             return self._done(feed, ok=False, summary=summary)
         self.metrics.new_entries.labels(url).inc(len(fresh))
+        ttl = _TTL.search(answer.body[:8192])
+        feed.ttl_s = float(ttl.group(1)) * 60 if ttl else None
         feed.seen = (feed.seen + [_entry_key(a) for a in fresh])[-MAX_REMEMBERED:]
         feed.etag, feed.modified = answer.etag, answer.modified
         return self._done(feed, ok=True, summary=summary)
 
     def _done(self, feed: FeedState, *, ok: bool, summary: PublishSummary | None = None) -> PublishSummary:
         feed.failures = 0 if ok else feed.failures + 1
-        wait = self.interval_s if ok else min(self.interval_s * 2**feed.failures, self.max_backoff_s)
+        interval = max(self.interval_s, min(feed.ttl_s or 0.0, self.max_backoff_s))
+        wait = interval if ok else min(interval * 2**feed.failures, self.max_backoff_s)
         feed.next_poll = self.clock() + wait
         self.state.save()
         return summary or PublishSummary()

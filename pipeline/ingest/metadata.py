@@ -21,7 +21,7 @@ import datetime as dt
 import email.utils
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import dateparser
 
@@ -52,7 +52,6 @@ class Draft:
     captions: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     format: str = "text"
-    item: int | None = None  # position in a multi-article input (1-based)
 
 
 @dataclass(frozen=True)
@@ -152,10 +151,18 @@ def iso_stamp(value: object, *, languages: list[str] | None = None) -> str | Non
     if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     if isinstance(parsed, dt.datetime):
-        if parsed.tzinfo is not None and parsed.utcoffset() == dt.timedelta(0):
+        try:
+            offset = parsed.utcoffset()
+        except (ValueError, OverflowError):
+            return parsed.date().isoformat()
+        if offset is not None and offset == dt.timedelta(0):
             return parsed.replace(tzinfo=None).isoformat() + "Z"
-        return parsed.isoformat()
+        text = parsed.isoformat()
+        return text if _ISO_STAMP.match(text) else parsed.date().isoformat()  # odd offsets: the day only
     return parsed.isoformat()
+
+
+_ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
 
 
 _URL_DATE = re.compile(
@@ -259,8 +266,8 @@ def clean_title(title: str | None, names: list[str]) -> str | None:
     """The headline without the site-name suffix.
 
     After " | " everything is a site or section name (headlines do not use pipes); a " - X" tail
-    is cut only when X is one of the article's names (outlet, site name, domain), so a hyphen that
-    belongs to the headline ("... unacceptable - Alfano") stays.
+    is cut only when X is one of the article's names (outlet, site name, domain; "Yahoo News" for
+    yahoo.com), so a hyphen that belongs to the headline ("... unacceptable - Alfano") stays.
     """
     title = squash(title)
     if not title:
@@ -268,12 +275,19 @@ def clean_title(title: str | None, names: list[str]) -> str | None:
     if " | " in title:
         head = title.split(" | ", 1)[0].strip()
         title = head or title
-    keys = {_key(name) for name in names if name and _key(name)}
+    keys = {_key(name) for name in names if name and len(_key(name)) >= 3}
     while True:
         match = _DASH_TAIL.search(title)
-        if not match or _key(match["tail"]) not in keys or match.start() == 0:
+        if not match or match.start() == 0 or not _names_site(_key(match["tail"]), keys):
             return title
         title = title[: match.start()].rstrip()
+
+
+def _names_site(tail: str, keys: set[str]) -> bool:
+    """The tail is one of the site's names, or that name with more words ("Yahoo News" for yahoo)."""
+    return any(
+        tail == key or (len(tail) >= 3 and (tail.startswith(key) or key.startswith(tail))) for key in keys
+    )
 
 
 def name_candidates(draft: Draft) -> list[str]:
@@ -295,7 +309,8 @@ def _site_name_from_title(title: str | None, url: str | None) -> str | None:
     if not title or not label:
         return None
     for part in reversed(re.split(r"\s+[|\-–—]\s+", title)[1:]):
-        if _key(part) == _key(label):
+        key, domain = _key(part), _key(label)
+        if key and domain and (key.startswith(domain) or domain.startswith(key)):
             return part.strip()
     return None
 
@@ -316,10 +331,10 @@ def choose_outlet(draft: Draft) -> str | None:
         site = squash((name or "").split(" | ")[0])
         if site and not _URLISH.match(site):  # "http://www.tmz.com" is an address, not a name
             return site
-    if draft.credit:
-        return agency_name(draft.credit)
     label = domain_label(draft.url)
-    return label.capitalize() if label else None
+    if label:
+        return label.capitalize()
+    return agency_name(draft.credit) if draft.credit else None
 
 
 def finish(draft: Draft) -> Finished:
@@ -336,7 +351,3 @@ def finish(draft: Draft) -> Finished:
             if isinstance(parsed, dt.datetime):
                 time = parsed.time().replace(tzinfo=None, microsecond=0)
     return Finished(title, outlet, published, kind, date, time)
-
-
-def with_item(draft: Draft, item: int) -> Draft:
-    return replace(draft, item=item)

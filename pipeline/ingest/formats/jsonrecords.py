@@ -20,22 +20,31 @@ from pipeline.ingest.metadata import Draft, iso_stamp
 
 #: Field -> the keys that may carry it, first found wins.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "body": ("body", "articleBody", "content", "content_text", "content_html", "description", "summary"),
-    "title": ("title", "headline", "name"),
+    "body": (
+        *("body", "articleBody", "content", "content_text", "content_html", "bodyText", "text_body"),
+        *("description", "summary", "lead_paragraph", "abstract", "snippet"),
+    ),
+    "title": ("title", "headline", "webTitle", "name"),
     "outlet": ("outlet", "publisher", "source", "source_name", "site_name"),
-    "published": ("published", "publishedAt", "datePublished", "date_published", "pubDate", "date"),
-    "url": ("url", "link", "canonical_url", "webUrl"),
+    "published": (
+        *("published", "publishedAt", "datePublished", "date_published", "webPublicationDate"),
+        *("pub_date", "published_date", "firstPublicationDate", "pubDate", "date"),
+    ),
+    "url": ("url", "link", "canonical_url", "webUrl", "web_url"),
     "language": ("language", "lang", "inLanguage"),
     "authors": ("authors", "author", "byline", "creator"),
 }
+#: Where news APIs put their list of articles (NewsAPI ``articles``, Guardian ``response.results``,
+#: NYT ``response.docs``, and the like).
+CONTAINER_KEYS = ("articles", "results", "docs", "items", "stories", "news", "data", "value")
 #: Keys read for nothing but accepted (NewsAPI, JSON Feed and schema.org records carry them).
 IGNORED = {"urlToImage", "image", "id", "@type", "@context", "type", "tags", "category", "keywords",
            "date_modified", "dateModified", "modified", "updated", "external_url", "banner_image",
            "word_count", "wordCount"}  # fmt: skip
 #: ``text`` holds a whole raw article (title line, stamps, dateline, body) read by the text parser.
 KNOWN_KEYS = {key for keys in ALIASES.values() for key in keys} | IGNORED | {"text"}
-#: Keys that may hold an object or list of names ({"name": ...}); every other key holds a string.
-NAMED_KEYS = set(ALIASES["outlet"]) | set(ALIASES["authors"]) | set(ALIASES["language"])
+#: Keys that may hold an object or list of names ({"name": ...}, {"main": ...}); others hold strings.
+NAMED_KEYS = {key for field in ("outlet", "authors", "language", "title") for key in ALIASES[field]}
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
@@ -49,7 +58,7 @@ def _pick(obj: dict[str, Any], field: str) -> Any:
 
 def _name(value: Any) -> str | None:
     if isinstance(value, dict):
-        value = value.get("name") or value.get("title")
+        value = value.get("name") or value.get("title") or value.get("main") or value.get("original")
     if isinstance(value, list):
         value = next((v for v in (_name(item) for item in value) if v), None)
     return value.strip() if isinstance(value, str) and value.strip() else None
@@ -75,6 +84,10 @@ def draft_from_record(obj: Any, *, headline_item: bool = False) -> Draft | Rejec
     """
     if not isinstance(obj, dict):
         return Rejection("not_an_object", f"expected a JSON object, got {type(obj).__name__}")
+    if headline_item and isinstance(obj.get("fields"), dict):  # an API's requested fields (Guardian)
+        obj = {**{k: v for k, v in obj.items() if k != "fields"}, **obj["fields"]}
+    if headline_item:  # a publisher's API item: its other keys are the API's, not typos
+        obj = {key: value for key, value in obj.items() if key in KNOWN_KEYS}
     unknown = sorted(set(obj) - KNOWN_KEYS)
     if unknown:
         return Rejection(
@@ -124,6 +137,7 @@ def draft_from_record(obj: Any, *, headline_item: bool = False) -> Draft | Rejec
         authors = [n for n in (_name(a) if not isinstance(a, str) else a for a in authors_value) if n]
     elif isinstance(authors_value, dict):
         authors = [n for n in [_name(authors_value)] if n]
+    authors = [re.sub(r"^by\s+", "", name, flags=re.IGNORECASE) for name in authors]
     url = _pick(obj, "url")
     return Draft(
         body=body or title or "",
@@ -149,8 +163,13 @@ def _records(document: Any) -> tuple[list[Any], str | None, bool]:
     """(records, the site's name, whether the records are items of a publisher's container)."""
     if isinstance(document, list):
         return document, None, False
-    if isinstance(document, dict) and isinstance(document.get("articles"), list):
-        return document["articles"], None, True  # NewsAPI.org response
+    if isinstance(document, dict) and isinstance(document.get("response"), dict):
+        document = {**document["response"], **{k: v for k, v in document.items() if k != "response"}}
+    if isinstance(document, dict) and "jsonfeed" not in str(document.get("version", "")):
+        for key in CONTAINER_KEYS:
+            items = document.get(key)
+            if isinstance(items, list) and items and all(isinstance(item, dict) for item in items):
+                return items, None, True  # a news API's response (NewsAPI.org ``articles``)
     if (
         isinstance(document, dict)
         and isinstance(document.get("items"), list)
