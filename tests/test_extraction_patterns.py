@@ -226,3 +226,41 @@ def test_entity_canonicalisation(nlp: Language) -> None:
 def test_entity_junk_dropped(nlp: Language) -> None:
     ex = run(nlp, "Photo by X/ @afronomista. Hour: 11:22 am. Officials in Kyiv met on Tuesday.")
     assert all("@" not in e.name and e.name != "Hour" for e in ex.entities)
+
+
+# --- events on real news: actors and spans (issue 15) -------------------------------------------
+
+
+def test_demonym_group_gives_both_countries(nlp: Language) -> None:
+    ev = only_event(run(nlp, "Turkish and Greek diplomats held talks in Athens on Friday."), "CONSULT")
+    assert set(ev.actors) == {"Turkey", "Greece"}
+    assert ev.date == dt.date(2025, 5, 16)
+
+
+def test_demonym_on_a_thing_is_no_party(nlp: Language) -> None:
+    ev = only_event(
+        run(nlp, "Mark Carney announced 2 billion Canadian dollars in military aid for Kyiv."), "AID"
+    )
+    assert "Canada" not in ev.actors
+
+
+def test_seat_of_government_stands_for_its_state(nlp: Language) -> None:
+    body = "On Tuesday, delegations from Washington and the Kremlin met in Riyadh."
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert set(ev.actors) == {"United States", "Russia"}
+
+
+def test_split_coordinated_subject_keeps_every_party(nlp: Language) -> None:
+    body = "Officials from Russia, Ukraine, and the United States began talks in Abu Dhabi on Friday."
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert set(ev.actors) == {"Russia", "Ukraine", "United States"}
+    assert ev.date == dt.date(2025, 5, 16)
+
+
+@pytest.mark.parametrize(
+    ("when", "day"),
+    [("on Friday and Saturday", dt.date(2025, 5, 16)), ("on May 14 and 15", dt.date(2025, 5, 14))],
+)
+def test_span_of_days_is_dated_by_its_start(nlp: Language, when: str, day: dt.date) -> None:
+    ev = only_event(run(nlp, f"Marco Rubio met Sergei Lavrov in Riyadh {when}."), "CONSULT")
+    assert ev.date == day

@@ -76,9 +76,30 @@ TIME_RE = re.compile(
 )
 
 
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|\band\b|\bto\b|\buntil\b|\bthrough\b|\bthru\b)\s*", re.IGNORECASE)
+
+
+def range_start(text: str) -> str:
+    """The first day of a span ('Friday and Saturday', 'December 14 and 15', '14-15 Dec'), else text.
+
+    A span's month may be written once, on either side: it is carried to the first day.
+    """
+    parts = [p for p in _RANGE_SEP.split(text.strip()) if p]
+    if len(parts) < 2 or _ISO_DATE.search(text):
+        return text
+    first, rest = parts[0], " ".join(parts[1:])
+    month = _MONTH.search(rest)
+    if not _MONTH.search(first) and month and _HAS_DAY_NUMBER.fullmatch(first.strip()):
+        first = f"{first} {month[0]}"
+    year = _HAS_YEAR.search(rest)
+    if year and not _HAS_YEAR.search(first):
+        first = f"{first} {year[0]}"
+    return first
+
+
 def resolve_date(text: str, published: dt.date | None, direction: Direction = "past") -> dt.date | None:
-    """The calendar day a date expression names, or None when it does not fix one day."""
-    low = text.lower().replace("’s", "").replace("'s", "").strip()
+    """The calendar day a date expression names (the first day of a span), or None when none is fixed."""
+    low = range_start(text.lower().replace("’s", "").replace("'s", "").strip())
     iso = _ISO_DATE.search(low)
     if iso:
         try:

@@ -236,7 +236,7 @@ def _direct_actors(resolver: Resolver, tok: Token) -> list[str]:
         return resolver.actors(tok)
     found = resolver.role(tok) or resolver.org_anaphor(tok) or resolver.government(tok)
     if found:
-        return [resolver.index.actor.get(found, found)]
+        return [resolver.actor_of(found)]
     return resolver.actors(tok) if tok.lower_ in ("leaders", "sides", "countries", "nations", "heads") else []
 
 
@@ -298,7 +298,14 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
     subj = resolver.subject_of(pred)
     if subj is None:
         return resolver.left_actors(pred) if pred.dep_ in ("ROOT", "ccomp", "advcl") else []
-    return resolver.actors(subj)
+    found = resolver.actors(subj)
+    # 'Officials from Russia, Ukraine, and the United States began talks': the parse splits the
+    # coordinated subject into sibling subjects; every one is a party (unless one is a named person).
+    siblings = [c for c in subj.head.children if c.dep_ == subj.dep_ and c.i != subj.i]
+    if siblings and subj.i not in resolver.index.tok_name:
+        for sib in siblings:
+            found += [a for a in resolver.actors(sib) if a not in found]
+    return found
 
 
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
@@ -387,15 +394,14 @@ def _pick_date(
 
 
 def _is_range(ent: SpacySpan) -> bool:
-    """'from Tuesday to Thursday': a span of days, not the day of one event."""
+    """The end of a span written as two dates ('from Tuesday to Thursday'): the span is dated by its start.
+
+    A span inside one date phrase ('Friday and Saturday', 'February 17-18') resolves to its first day.
+    """
     doc = ent.doc
-    if " to " in ent.text or "–" in ent.text or " until " in ent.text:
-        return True
     before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-    return (before == "from" and after in ("to", "until", "through")) or (
-        before in ("to", "until", "through")
-        and (ent.start > 2 and any(t.lower_ == "from" for t in doc[max(ent.start - 6, 0) : ent.start]))
+    return before in ("to", "until", "through", "and") and any(
+        t.lower_ in ("from", "between") for t in doc[max(ent.start - 6, 0) : ent.start]
     )
 
 

@@ -515,3 +515,35 @@ POLITICAL_ORG_WORDS: frozenset[str] = frozenset(
 PLACE_INSTITUTIONS: frozenset[str] = frozenset(
     {"White House", "Kremlin", "Downing Street", "Elysee", "Pentagon"}
 )
+
+#: Nouns for people acting for a state: a demonym on them names the state ('Turkish diplomats').
+GROUP_NOUNS: frozenset[str] = frozenset(
+    {
+        "negotiator",
+        "diplomat",
+        "official",
+        "envoy",
+        "delegation",
+        "delegate",
+        "representative",
+        "troop",
+        "force",
+        "soldier",
+        "leader",
+        "minister",
+        "authority",
+        "lawmaker",
+        "counterpart",
+        "side",
+        "government",
+        "team",
+        "mediator",
+        "president",
+        "ambassador",
+        "administration",
+        "military",
+        "army",
+        "navy",
+        "politician",
+    }
+)
