@@ -264,3 +264,17 @@ def test_split_coordinated_subject_keeps_every_party(nlp: Language) -> None:
 def test_span_of_days_is_dated_by_its_start(nlp: Language, when: str, day: dt.date) -> None:
     ev = only_event(run(nlp, f"Marco Rubio met Sergei Lavrov in Riyadh {when}."), "CONSULT")
     assert ev.date == day
+
+
+def test_narrative_year_dates_the_days_that_follow(nlp: Language) -> None:
+    body = (
+        "The first talks between Russia and Ukraine took place in February 2022. "
+        "On March 10, Dmytro Kuleba met Sergei Lavrov in Antalya."
+    )
+    met = [e for e in run(nlp, body).events if "Dmytro Kuleba" in e.actors]
+    assert [e.date for e in met] == [dt.date(2022, 3, 10)]
+
+
+def test_coming_day_in_the_new_year(nlp: Language) -> None:
+    ex = run(nlp, "Lee Jae Myung will meet Xi Jinping in Beijing on Jan. 5.", published=dt.date(2025, 12, 30))
+    assert only_event(ex, "CONSULT").date == dt.date(2026, 1, 5)

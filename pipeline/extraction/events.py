@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from pipeline.extraction.dates import Direction, resolve_date, resolve_time
+from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.learned import corrected, extra_types, load_typer
 from pipeline.extraction.lexicon import (
     INSTITUTIONS,
     PERSON_PRONOUNS,
@@ -378,7 +379,7 @@ def _pick_date(
             (e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i)
         )
         for ent in inside:
-            day = resolve_date(ent.text, published, direction)
+            day = resolve_date(ent.text, published, direction, _anchor(dates, ent))
             if day is not None:
                 return day, node is trig or node is pred or not seen_pred
         if node is pred:
@@ -412,9 +413,25 @@ def _own_date(
     lo, hi = _subtree_range(trig)
     for ent in dates:
         if lo <= ent.start and ent.end <= hi and not _is_range(ent):
-            day = resolve_date(ent.text, published, direction)
+            day = resolve_date(ent.text, published, direction, _anchor(dates, ent))
             if day is not None:
                 return day
+    return None
+
+
+_ANCHOR_WINDOW = 120  # tokens back (a few sentences) in which a named year still dates a narrative
+
+
+def _anchor(dates: list[SpacySpan], ent: SpacySpan) -> dt.date | None:
+    """The latest year-naming date phrase shortly before ``ent`` ('in February 2022 ... on March 10')."""
+    for prev in reversed(dates):
+        if prev.end > ent.start:
+            continue
+        if prev.end < ent.start - _ANCHOR_WINDOW:
+            break
+        day = anchor_date(prev.text)
+        if day is not None:
+            return day
     return None
 
 
@@ -753,6 +770,107 @@ def _sentence_drafts(
     return drafts
 
 
+_TYPED_MIN_TOKENS = 5
+_TYPED_MAX_TOKENS = 90  # longer "sentences" are navigation, lists and tables run together
+
+
+def _sentence_probs(resolver: Resolver, sents: list[SpacySpan]) -> list[dict[str, float]]:
+    """The typer's type probabilities per sentence ({} where it is not asked: no names, no verb)."""
+    typer = load_typer()
+    if typer is None:
+        return [{} for _ in sents]
+    asked = [
+        i
+        for i, sent in enumerate(sents)
+        if _TYPED_MIN_TOKENS <= len(sent) <= _TYPED_MAX_TOKENS
+        and any(t.i in resolver.index.tok_name for t in sent)
+        and any(t.pos_ in ("VERB", "AUX") for t in sent)
+    ]
+    answers = typer.predict_proba([sents[i].text.strip() for i in asked]) if asked else []
+    out: list[dict[str, float]] = [{} for _ in sents]
+    for i, answer in zip(asked, answers, strict=True):
+        out[i] = {str(t).upper(): float(p) for t, p in answer.items()}
+    return out
+
+
+def _typed_predicate(sent: SpacySpan, etype: str) -> Token:
+    """The verb carrying a typed event: the root, or what a reporting verb reports ('said X met Y')."""
+    root = sent.root
+    if etype in SPEECH_ACTS or _lemma(root) not in SPEECH_VERBS:
+        return root
+    inner = [c for c in root.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+    return inner[0] if inner else root
+
+
+def _sentence_actors(resolver: Resolver, sent: SpacySpan, mask: list[bool]) -> list[str]:
+    """Actors named in the sentence outside quotes, in order (cities excluded)."""
+    out: list[str] = []
+    for tok in sent:
+        name = resolver.index.tok_name.get(tok.i)
+        if name is None or mask[tok.i] or resolver.index.tok_name.get(tok.i - 1) == name:
+            continue
+        if resolver.index.name_type.get(name) not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        actor = resolver.actor_of(name)
+        if actor not in out and not _is_city(resolver, name):
+            out.append(actor)
+    return out
+
+
+def _typed_drafts(
+    resolver: Resolver,
+    sent: SpacySpan,
+    etypes: list[str],
+    found: list[Draft],
+    published: dt.date | None,
+    mask: list[bool],
+    dates: list[SpacySpan],
+) -> list[Draft]:
+    """Events of the types the typer finds in a sentence beyond the rules' own.
+
+    Next to a rule event the new type shares the occasion (its parties, date and status: talks
+    that ended with an exchange of prisoners); alone, it takes the main verb's subject and the
+    other actors the sentence names, and needs two of them, one political.
+    """
+    out: list[Draft] = []
+    for etype in etypes:
+        if found:
+            base = found[0]
+            out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
+            continue
+        pred = _typed_predicate(sent, etype)
+        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i]:
+            continue
+        agents = [a for a in _agents(resolver, pred, pred, etype) if a]
+        others = [a for a in _sentence_actors(resolver, sent, mask) if a not in agents]
+        actors = agents + others
+        if len(actors) < 2 or not _political(resolver, actors):
+            continue
+        status, has_tense = _status(pred, etype)
+        direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
+        day, _own = _pick_date(dates, pred, pred, published, direction, mask, etype)
+        if status is None or (not has_tense and day and published and day > published):
+            status = "scheduled" if day and published and day > published else "occurred"
+        out.append(
+            Draft(
+                type=etype,
+                mode=None,
+                actors=tuple(actors),
+                recipient=others[0] if others else None,
+                location=_location(resolver, sent, pred, pred, actors, mask, etype),
+                date=day,
+                time_utc=None,
+                status=status,
+                trigger=pred.text,
+                sent_start=sent.start_char,
+                sent_end=sent.end_char,
+                tok=pred.i,
+                confidence=0.5,
+            )
+        )
+    return out
+
+
 def _merge(a: Draft, b: Draft) -> Draft:
     """Keep a's evidence and fill what it lacks from b (b wins the date when a has none)."""
     better_dated = a.date is None and b.date is not None
@@ -795,8 +913,15 @@ def extract_events(
     """PLOVER events of the article, each with its evidence sentence and its actors' quotes."""
     drafts: list[Draft] = []
     dates = [e for e in doc.ents if e.label_ == "DATE"]
-    for sent in doc.sents:
-        drafts.extend(_sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates))
+    sents = list(doc.sents)
+    probs = _sentence_probs(resolver, sents)
+    for sent, sent_probs in zip(sents, probs, strict=True):
+        found = _sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates)
+        if sent_probs:
+            found = [replace(d, type=corrected(d.type, sent_probs)) for d in found]
+            extra = extra_types({d.type for d in found}, sent_probs)
+            found += _typed_drafts(resolver, sent, extra, found, article.published_date, mask, dates)
+        drafts.extend(found)
     ref = ArticleRef(
         article_id=article.article_id,
         title=article.title,
