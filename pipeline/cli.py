@@ -155,6 +155,19 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.extraction.typer import DEFAULT_PATH, TrainConfig
+    from pipeline.tools.train import default_data_dir, train
+
+    out = None if args.dry_run else Path(args.out) if args.out else DEFAULT_PATH
+    data = Path(args.data) if args.data else default_data_dir(settings)
+    card, text = train(data, settings, out, args.folds, TrainConfig(seed=args.seed))
+    print(text)
+    if out is not None:
+        print(f"wrote {out} ({card['artefact_bytes']} bytes, sha256 {card['artefact_sha256'][:12]})")
+    return 0
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from pipeline.tools.demo import run_demo
 
@@ -218,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold")
     evaluate.add_argument("--json", help="also write the scores as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    train = sub.add_parser("train", help="rebuild the PLOVER typer from a labelled sentence set")
+    train.add_argument("--data", help="sentence set (default: SHARED_DIR/eval/plover-sentences/plv-train)")
+    train.add_argument("--out", help="artefact path (default: the shipped pipeline/extraction/models/...)")
+    train.add_argument("--folds", type=int, default=5, help="k of the k-fold cross-validation")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--dry-run", action="store_true", help="only print the cross-validated figures")
+    train.set_defaults(func=cmd_train)
 
     demo = sub.add_parser("demo", help="broker + worker + seeds in, feed out (the main job)")
     demo.add_argument("--once", action="store_true", help="exit after printing the feed")

