@@ -146,6 +146,17 @@ def cmd_extract(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    if args.ingest:
+        from pipeline.tools.ingest_eval import evaluate_ingest
+
+        score = evaluate_ingest(Path(args.ingest), settings)
+        if args.verbose:
+            print("\n".join(score.misses), file=sys.stderr)
+        print(score.line())
+        return 0 if score.crashed == 0 else 1
+    if not args.articles_dir or not args.gold:
+        print("error: evaluate needs ARTICLES_DIR GOLD (or --ingest DIR)", file=sys.stderr)
+        return 2
     from pipeline.tools.offline import evaluate_folder
 
     report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
@@ -227,8 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(func=cmd_extract)
 
     evaluate = sub.add_parser("evaluate", help="score extraction against a gold file")
-    evaluate.add_argument("articles_dir")
-    evaluate.add_argument("gold")
+    evaluate.add_argument("articles_dir", nargs="?")
+    evaluate.add_argument("gold", nargs="?")
+    evaluate.add_argument("--ingest", metavar="DIR", help="score ingestion on DIR (files/ + expected.json)")
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="with --ingest: list every miss")
     evaluate.add_argument("--json", help="also write the scores as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
 

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(
         default=4_000_000, ge=1, description="Largest raw input read (file or line)."
     )
+    max_items_per_input: int = Field(
+        default=2_000, ge=1, description="Most articles read from one feed or multi-record file."
+    )
     metrics_port: int = Field(default=9466, description="Metrics port of the long-running `watch` publisher.")
 
     # --- Paths -----------------------------------------------------------------

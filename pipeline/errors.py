@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     INVALID_FEED = "invalid_feed"
     TOO_MANY_ITEMS = "too_many_items"
     UNSUPPORTED_FORMAT = "unsupported_format"
+    TRUNCATED = "truncated"
     # worker
     INVALID_RECORD = "invalid_record"
     UNSUPPORTED_SCHEMA_VERSION = "unsupported_schema_version"

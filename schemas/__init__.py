@@ -18,6 +18,7 @@ from schemas.records import (
     Quote,
     QuoteRef,
     Span,
+    upgrade_article_v1,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "Quote",
     "QuoteRef",
     "Span",
+    "upgrade_article_v1",
 ]

@@ -76,9 +76,12 @@ class Span(BaseModel):
 class Article(Contract):
     """``articles`` topic: one news article, parsed into fields.
 
-    Fields the text does not give are ``None``; nothing is invented.
+    Fields the text does not give are ``None``; nothing is invented.  Version 2 added ``published``
+    (the full stamp with its offset), ``published_source``, ``authors`` and ``format``; a version-1
+    record is upgraded on read by :func:`upgrade_article_v1` (the new fields empty).
     """
 
+    schema_version: Literal[2] = 2  # type: ignore[assignment]
     article_id: str = Field(min_length=8, max_length=64)
     title: str | None = None
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
@@ -93,8 +96,26 @@ class Article(Contract):
     related: list[str] = Field(default_factory=list)
     url: str | None = None
     language: str | None = None
+    published: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$",
+        description="First publication as the source states it: ISO date or date-time, offset kept.",
+    )
+    published_source: str | None = Field(
+        default=None, description="Where `published` came from: metadata, url, dateline, front_matter, text."
+    )
+    authors: list[str] = Field(default_factory=list)
+    format: str | None = Field(default=None, description="Input format that yielded it (text, html, rss...).")
     source: str = Field(description="Where the article came from: file path, file:line or stdin:line.")
     published_at: AwareDatetime = Field(description="When diplofeed published it onto Kafka (UTC).")
+
+
+def upgrade_article_v1(record: dict[str, object]) -> dict[str, object]:
+    """A version-1 ``articles`` record as version 2: v2 only added optional fields, so they stay empty."""
+    if record.get("schema_version") != 1:
+        return record
+    return {**record, "schema_version": 2}
 
 
 class ArticleRef(BaseModel):
@@ -268,4 +289,5 @@ __all__ = [
     "Quote",
     "QuoteRef",
     "Span",
+    "upgrade_article_v1",
 ]

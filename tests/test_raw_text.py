@@ -302,9 +302,21 @@ def test_empty_input_raises(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    "line",
     [
         "Putin and Trump to Hold an Important Phone Conversation: Peskov",
+        "Fidel Castro refused to meet Barack Obama when the U.S. president visited Cuba in March 2016",
+    ],
+)
+def test_one_line_file_is_a_one_sentence_article(line: str) -> None:
+    fields = parse_raw_article(f"{line}\n")
+    assert fields.title is None
+    assert fields.body == line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Ministers agree to reopen consulates\n\nPhoto: Reuters/John Smith\n19 May 2025\nteleSUR/ JF",
         " date 2025-05-19 A file photo of the summit. (File Photo/Reuters)",
     ],

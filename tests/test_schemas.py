@@ -47,7 +47,7 @@ def test_codec_round_trip_and_schema_validation() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"schema_version": 2}, {"body": ""}, {"unexpected": 1}, {"published_at": "2025-05-19T12:00:00"}],
+    [{"schema_version": 3}, {"body": ""}, {"unexpected": 1}, {"published_at": "2025-05-19T12:00:00"}],
 )
 def test_invalid_records_are_refused(change: dict[str, object]) -> None:
     wire = json.loads(encode_record(make_article()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -18,7 +18,7 @@ from kafka import KafkaProducer
 from pipeline.codec import encode_record
 from pipeline.config import Settings
 from pipeline.errors import Rejection
-from pipeline.ingest.articles import article_from_bytes, article_from_json_line
+from pipeline.ingest.articles import article_from_json_line, articles_from_bytes
 from pipeline.ingest.sources import RawInput
 from pipeline.topology import ARTICLES, DEAD_LETTERS
 from schemas import Article
@@ -46,19 +46,37 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     return KafkaProducer(**options)
 
 
-def to_article(
+def to_articles(
     raw: RawInput, settings: Settings, published_at: dt.datetime | None = None
-) -> Article | Rejection:
-    """Parse and validate one raw input."""
+) -> Iterator[Article | Rejection]:
+    """Parse and validate one raw input: every article it holds, or the rejections that say why not."""
     if raw.oversize:
-        return Rejection(
+        yield Rejection(
             "input_too_large",
             f"input is larger than the limit of {settings.max_input_bytes} bytes (DIPLOFEED_MAX_INPUT_BYTES)",
             raw.source,
             raw.payload,
         )
-    convert = article_from_json_line if raw.kind == "json" else article_from_bytes
-    return convert(raw.payload, raw.source, published_at=published_at, max_body_chars=settings.max_body_chars)
+        return
+    if raw.kind == "json":
+        yield article_from_json_line(
+            raw.payload, raw.source, published_at=published_at, max_body_chars=settings.max_body_chars
+        )
+        return
+    yield from articles_from_bytes(
+        raw.payload,
+        raw.source,
+        published_at=published_at,
+        max_body_chars=settings.max_body_chars,
+        max_items=settings.max_items_per_input,
+    )
+
+
+def to_article(
+    raw: RawInput, settings: Settings, published_at: dt.datetime | None = None
+) -> Article | Rejection:
+    """The first article (or rejection) of one raw input."""
+    return next(iter(to_articles(raw, settings, published_at)))
 
 
 @dataclass
@@ -109,8 +127,7 @@ class ArticlePublisher:
         summary = PublishSummary()
         pending: list[Any] = []
         bar = tqdm(inputs, desc="publishing", unit="article", disable=not progress, file=console, leave=False)
-        for raw in bar:
-            result = to_article(raw, self.settings)
+        for result in (result for raw in bar for result in to_articles(raw, self.settings)):
             if isinstance(result, Rejection):
                 summary.rejected += 1
                 summary.rejections.append(result)

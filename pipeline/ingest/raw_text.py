@@ -28,6 +28,9 @@ class RawFields:
     wire_sources: tuple[str, ...]
     captions: tuple[str, ...]
     related: tuple[str, ...]
+    dateline_agency: str | None = None
+    dateline_date_text: str | None = None  # as printed: "Feb 23"
+    stamp_source: str | None = None  # "header", "stamp" or "dateline": what gave published_date
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,7 @@ def _choose_stamp(stamps: list[_Stamp]) -> _Stamp | None:
 
 
 def _sort_lines(
-    lines: list[str],
+    lines: list[str], *, has_title: bool = True
 ) -> tuple[str | None, list[str], list[_Stamp], list[str], list[str], list[str]]:
     """Sort lines into (title, body paragraphs, stamps, captions, related teasers, wire sources).
 
@@ -272,7 +275,7 @@ def _sort_lines(
     wire_sources: list[str] = []
     paragraphs: list[str] = []
     title: str | None = None
-    title_possible = True
+    title_possible = has_title
     stamp_candidates = 0
     index = 0
     while index < len(lines):
@@ -312,11 +315,17 @@ def _sort_lines(
 # --- main entry point ---------------------------------------------------------------------------------
 
 
-def parse_raw_article(text: str) -> RawFields:
-    """Split a raw article into title, clean body and the metadata the text itself states."""
+def parse_raw_article(text: str, *, has_title: bool = True) -> RawFields:
+    """Split a raw article into title, clean body and the metadata the text itself states.
+
+    ``has_title=False`` when the title is known from elsewhere (front matter): the first line is
+    then body.  A text of one line is a one-sentence article: that line is its body, not a title.
+    """
     lines = _lines(text)
     if not lines:
         raise ValueError("article text is empty or whitespace-only: no body to parse")
+    if len(lines) == 1 and not _DATE_HEADER.match(lines[0]):
+        has_title = False
 
     header_date: datetime.date | None = None
     captions: list[str] = []
@@ -330,7 +339,7 @@ def parse_raw_article(text: str) -> RawFields:
         elif rest:
             lines.insert(0, rest)
 
-    title, paragraphs, stamps, more_captions, related, wire_sources = _sort_lines(lines)
+    title, paragraphs, stamps, more_captions, related, wire_sources = _sort_lines(lines, has_title=has_title)
     captions.extend(more_captions)
 
     signature_outlet: str | None = None
@@ -365,4 +374,17 @@ def parse_raw_article(text: str) -> RawFields:
         wire_sources=tuple(wire_sources),
         captions=tuple(captions),
         related=tuple(related),
+        dateline_agency=dateline.agency if dateline else None,
+        dateline_date_text=dateline.date_text if dateline else None,
+        stamp_source=_stamp_source(header_date, stamp, published_date),
     )
+
+
+def _stamp_source(
+    header_date: datetime.date | None, stamp: _Stamp | None, published: datetime.date | None
+) -> str | None:
+    if published is None:
+        return None
+    if header_date is not None:
+        return "header"
+    return "stamp" if stamp is not None else "dateline"

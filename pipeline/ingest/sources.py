@@ -2,7 +2,9 @@
 
 Reading is separated from parsing so every input path enforces the same size
 limit before anything is decoded, and every input carries a ``source`` that a
-dead letter can point back to (``path`` or ``path:line``).
+dead letter can point back to (``path`` or ``path:line``).  A whole input's format
+is recognised later by the format registry; only ``.jsonl``/``.ndjson`` files (and
+stdin whose first line is a complete JSON object) are streamed line by line.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+JSON_SUFFIXES = {".jsonl", ".ndjson"}
 SKIPPED_NAMES = {"gold.json"}
 
 InputKind = Literal["text", "json"]
@@ -21,7 +23,7 @@ InputKind = Literal["text", "json"]
 
 @dataclass(frozen=True)
 class RawInput:
-    """One raw article candidate: a whole text file or one JSON line."""
+    """One raw input: a whole file (``text``: any registered format) or one JSON Lines record (``json``)."""
 
     source: str
     kind: InputKind
@@ -45,7 +47,7 @@ def iter_inputs(paths: Iterable[str], *, max_bytes: int, stdin: BinaryIO | None 
 
 
 def read_file(path: Path, *, max_bytes: int) -> Iterator[RawInput]:
-    """A text file is one article; a ``.jsonl`` file is one article per line."""
+    """A file is one input (of any format); a ``.jsonl``/``.ndjson`` file is one input per line."""
     if path.suffix.lower() in JSON_SUFFIXES:
         with path.open("rb") as handle:
             yield from _json_lines(handle, str(path), max_bytes=max_bytes)
@@ -64,10 +66,22 @@ def read_stream(handle: BinaryIO, name: str, *, max_bytes: int) -> Iterator[RawI
         yield RawInput(f"{name}", "text", b"")
         return
     if head == b"{":
-        yield from _json_lines(_Prepend(head, handle), name, max_bytes=max_bytes)
-        return
+        first = head + handle.readline(max_bytes)
+        if _is_json_object(first):
+            yield from _json_lines(_Prepend(first, handle), name, max_bytes=max_bytes)
+            return
+        head = first  # one JSON document over several lines (a news-API response): one input
     payload = head + handle.read(max_bytes)
     yield RawInput(name, "text", payload[:max_bytes], oversize=len(payload) > max_bytes)
+
+
+def _is_json_object(line: bytes) -> bool:
+    import json
+
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _json_lines(handle: BinaryIO, name: str, *, max_bytes: int) -> Iterator[RawInput]:

@@ -17,7 +17,7 @@ from pipeline.config import Settings
 from pipeline.errors import Rejection
 from pipeline.extraction import extract_articles, load_nlp
 from pipeline.feed.merge import build_feed
-from pipeline.ingest.publisher import to_article
+from pipeline.ingest.publisher import to_articles
 from pipeline.ingest.sources import iter_inputs
 from pipeline.tools.evaluate import extraction_to_json, format_report, score
 from schemas import Article, Event
@@ -27,11 +27,11 @@ def load_articles(paths: Sequence[str], settings: Settings) -> list[tuple[str, A
     """(file name, Article) for every valid input; rejections are reported on stderr."""
     loaded: list[tuple[str, Article]] = []
     for raw in iter_inputs(paths, max_bytes=settings.max_input_bytes):
-        result = to_article(raw, settings)
-        if isinstance(result, Rejection):
-            print(f"rejected {result.source}: [{result.error}] {result.reason}", file=sys.stderr)
-            continue
-        loaded.append((Path(raw.source.split(":")[0]).name if raw.kind == "text" else raw.source, result))
+        for result in to_articles(raw, settings):
+            if isinstance(result, Rejection):
+                print(f"rejected {result.source}: [{result.error}] {result.reason}", file=sys.stderr)
+                continue
+            loaded.append((Path(raw.source).name if raw.kind == "text" else raw.source, result))
     return loaded
 
 
