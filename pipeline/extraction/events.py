@@ -10,7 +10,14 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
-from pipeline.extraction.learned import corrected, extra_types, load_typer
+from pipeline.extraction.learned import (
+    Thresholds,
+    actors_needed,
+    corrected,
+    extra_types,
+    sentence_probs,
+    thresholds,
+)
 from pipeline.extraction.lexicon import (
     INSTITUTIONS,
     PERSON_PRONOUNS,
@@ -775,10 +782,7 @@ _TYPED_MAX_TOKENS = 90  # longer "sentences" are navigation, lists and tables ru
 
 
 def _sentence_probs(resolver: Resolver, sents: list[SpacySpan]) -> list[dict[str, float]]:
-    """The typer's type probabilities per sentence ({} where it is not asked: no names, no verb)."""
-    typer = load_typer()
-    if typer is None:
-        return [{} for _ in sents]
+    """The typer's type probabilities per sentence ({} where it does not count: no names, no verb)."""
     asked = [
         i
         for i, sent in enumerate(sents)
@@ -786,11 +790,7 @@ def _sentence_probs(resolver: Resolver, sents: list[SpacySpan]) -> list[dict[str
         and any(t.i in resolver.index.tok_name for t in sent)
         and any(t.pos_ in ("VERB", "AUX") for t in sent)
     ]
-    answers = typer.predict_proba([sents[i].text.strip() for i in asked]) if asked else []
-    out: list[dict[str, float]] = [{} for _ in sents]
-    for i, answer in zip(asked, answers, strict=True):
-        out[i] = {str(t).upper(): float(p) for t, p in answer.items()}
-    return out
+    return sentence_probs(resolver.doc, sents, asked)
 
 
 def _typed_predicate(sent: SpacySpan, etype: str) -> Token:
@@ -802,10 +802,13 @@ def _typed_predicate(sent: SpacySpan, etype: str) -> Token:
     return inner[0] if inner else root
 
 
-def _sentence_actors(resolver: Resolver, sent: SpacySpan, mask: list[bool]) -> list[str]:
-    """Actors named in the sentence outside quotes, in order (cities excluded)."""
+def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: bool) -> list[str]:
+    """Actors named under the predicate (or in its whole sentence) outside quotes and its subject."""
     out: list[str] = []
-    for tok in sent:
+    subject = {t.i for c in pred.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    for tok in pred.sent if whole else pred.subtree:
+        if tok.i in subject and not whole:
+            continue
         name = resolver.index.tok_name.get(tok.i)
         if name is None or mask[tok.i] or resolver.index.tok_name.get(tok.i - 1) == name:
             continue
@@ -820,20 +823,21 @@ def _sentence_actors(resolver: Resolver, sent: SpacySpan, mask: list[bool]) -> l
 def _typed_drafts(
     resolver: Resolver,
     sent: SpacySpan,
-    etypes: list[str],
+    etypes: list[tuple[str, float]],
     found: list[Draft],
     published: dt.date | None,
     mask: list[bool],
     dates: list[SpacySpan],
+    th: Thresholds,
 ) -> list[Draft]:
     """Events of the types the typer finds in a sentence beyond the rules' own.
 
     Next to a rule event the new type shares the occasion (its parties, date and status: talks
     that ended with an exchange of prisoners); alone, it takes the main verb's subject and the
-    other actors the sentence names, and needs two of them, one political.
+    other actors the sentence names, and needs two of them (one when the typer is sure), one political.
     """
     out: list[Draft] = []
-    for etype in etypes:
+    for etype, prob in etypes:
         if found:
             base = found[0]
             out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
@@ -841,10 +845,13 @@ def _typed_drafts(
         pred = _typed_predicate(sent, etype)
         if pred.pos_ not in ("VERB", "AUX") or mask[pred.i]:
             continue
-        agents = [a for a in _agents(resolver, pred, pred, etype) if a]
-        others = [a for a in _sentence_actors(resolver, sent, mask) if a not in agents]
+        agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
+        if not agents and th.named_subject:
+            continue  # the verb's subject must be a named party: 'I met him', 'the sale drew interest'
+        others = [a for a in _sentence_actors(resolver, pred, mask, not th.named_subject) if a not in agents]
         actors = agents + others
-        if len(actors) < 2 or not _political(resolver, actors):
+        needed = 2 if etype in NEEDS_PARTNER else actors_needed(prob, th)  # a meeting needs a partner
+        if len(actors) < needed or not _political(resolver, actors):
             continue
         status, has_tense = _status(pred, etype)
         direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
@@ -915,12 +922,13 @@ def extract_events(
     dates = [e for e in doc.ents if e.label_ == "DATE"]
     sents = list(doc.sents)
     probs = _sentence_probs(resolver, sents)
+    th = thresholds(sum(1 for sent in sents if any(t.is_alpha for t in sent)))
     for sent, sent_probs in zip(sents, probs, strict=True):
         found = _sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates)
         if sent_probs:
-            found = [replace(d, type=corrected(d.type, sent_probs)) for d in found]
-            extra = extra_types({d.type for d in found}, sent_probs)
-            found += _typed_drafts(resolver, sent, extra, found, article.published_date, mask, dates)
+            found = [replace(d, type=corrected(d.type, sent_probs, th)) for d in found]
+            extra = extra_types({d.type for d in found}, sent_probs, th)
+            found += _typed_drafts(resolver, sent, extra, found, article.published_date, mask, dates, th)
         drafts.extend(found)
     ref = ArticleRef(
         article_id=article.article_id,
