@@ -278,3 +278,29 @@ def test_narrative_year_dates_the_days_that_follow(nlp: Language) -> None:
 def test_coming_day_in_the_new_year(nlp: Language) -> None:
     ex = run(nlp, "Lee Jae Myung will meet Xi Jinping in Beijing on Jan. 5.", published=dt.date(2025, 12, 30))
     assert only_event(ex, "CONSULT").date == dt.date(2026, 1, 5)
+
+
+def test_possessed_demand_is_a_request_of_its_owner(nlp: Language) -> None:
+    ex = run(nlp, "Greece rejected Turkey's demand that it withdraw its ships from the Aegean.")
+    assert set(only_event(ex, "REJECT").actors) >= {"Greece", "Turkey"}
+    assert only_event(ex, "REQUEST").actors[0] == "Turkey"
+
+
+def test_group_pronoun_takes_the_parties_just_named(nlp: Language) -> None:
+    body = (
+        "Emmanuel Macron met Olaf Scholz in Paris on Friday. "
+        "Together, they warned Russia would face tougher sanctions."
+    )
+    ev = only_event(run(nlp, body), "THREATEN")
+    assert set(ev.actors) == {"Emmanuel Macron", "Olaf Scholz", "Russia"}
+
+
+def test_call_for_another_to_act_is_a_request_of_both(nlp: Language) -> None:
+    body = "Narendra Modi met Shigeru Ishiba and both called for Pakistan to end cross-border attacks."
+    ev = only_event(run(nlp, body), "REQUEST")
+    assert set(ev.actors) == {"Narendra Modi", "Shigeru Ishiba", "Pakistan"}
+
+
+def test_wanting_another_to_act_is_a_request(nlp: Language) -> None:
+    ev = only_event(run(nlp, "Vladimir Putin wants Ukraine to withdraw its troops from Donetsk."), "REQUEST")
+    assert ev.actors[0] == "Vladimir Putin"

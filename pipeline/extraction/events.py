@@ -32,6 +32,7 @@ from pipeline.extraction.triggers import (
     CANCEL_VERBS,
     CEASEFIRE_WORDS,
     COERCIVE_WORDS,
+    DESIRE_VERBS,
     EVENT_ANAPHORS,
     FUTURE_HEADS,
     LIGHT_VERBS,
@@ -40,6 +41,7 @@ from pipeline.extraction.triggers import (
     NEEDS_PREP,
     NOUN_TRIGGERS,
     PARTNER_DEPS,
+    POSSESSED_NOUNS,
     PROPOSE_HEADS,
     REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
@@ -126,12 +128,18 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
                 return pair[0], pair[1], tok
         if lemma in VERB_OBJECT_VERBS and lemma not in VERB_TRIGGERS:
             return None
+        if lemma in DESIRE_VERBS and _wanted_of_another(tok):
+            return "REQUEST", None, tok  # 'Putin wants Kyiv to withdraw': a demand made of Kyiv
         trig = VERB_TRIGGERS.get(lemma)
         if trig is None:
             return None
         preps = {_lemma(c) for c in tok.children if c.dep_ in ("prep", "prt")}
         if lemma == "call":
-            if preps & {"for", "on"}:
+            for_clause = any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+                for c in tok.children
+            )  # 'called for North Korea to give up': the parse makes 'for' a clause mark
+            if preps & {"for", "on"} or for_clause:
                 return "REQUEST", None, tok
             if not any(c.dep_ == "dobj" for c in tok.children) or any(c.dep_ == "oprd" for c in tok.children):
                 return None
@@ -165,6 +173,18 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _wanted_of_another(tok: Token) -> bool:
+    """'wants Kyiv to withdraw': a to-clause whose own subject (or the verb's object) is someone else."""
+    for child in tok.children:
+        if child.dep_ not in ("ccomp", "xcomp") or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        ):
+            continue
+        if any(c.dep_ == "nsubj" for c in child.children) or any(c.dep_ == "dobj" for c in tok.children):
+            return True
+    return False
 
 
 def _has_complement(tok: Token, wanted: frozenset[str]) -> bool:
@@ -261,7 +281,15 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
             continue
         seen.add(node.i)
         for child in node.children:
-            if child.dep_ in _BLOCK and not (etype in ("THREATEN", "REQUEST") and child.dep_ == "ccomp"):
+            demanded = (
+                etype in ("REQUEST", "THREATEN") and node.dep_ in ("ccomp", "advcl") and node.head.i == pred.i
+            )
+            if child.dep_ == "nsubj" and demanded:
+                out.extend(resolver.actors(child))  # 'wants Kyiv to withdraw', 'called for X to give up'
+                continue
+            if child.dep_ in _BLOCK and not (
+                etype in ("THREATEN", "REQUEST") and child.dep_ in ("ccomp", "advcl")
+            ):
                 continue
             if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
                 continue
@@ -287,13 +315,18 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
             amount = prep == "in" and node.dep_ == "dobj" and etype in ("AID", "SANCTION")
             if prep and prep not in allowed and prep != "for" and not amount:
                 continue  # ('$2 billion in aid to Ukraine': the substance of an amount is searched too)
-            if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl"):
+            marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
+            if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl") or marked:
                 stack.append((child, depth + 1))
     return out
 
 
 def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[str]:
     if pred.pos_ in ("NOUN", "PROPN"):
+        # 'Russia's demand', 'his refusal to cede': the possessor made the demand or the refusal.
+        owners = [a for c in pred.children if c.dep_ == "poss" for a in resolver.actors(c)]
+        if owners or _lemma(pred) in POSSESSED_NOUNS:
+            return owners
         return _clause_agents(resolver, pred)
     if etype == "THREATEN" and _lemma(pred) == "warn":
         for child in pred.children:
@@ -314,6 +347,24 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
         for sib in siblings:
             found += [a for a in resolver.actors(sib) if a not in found]
     return found
+
+
+_GROUP_PRONOUNS = frozenset({"they", "both", "together"})
+_GROUP_LOOKBACK = 400  # characters: the previous sentence or two
+
+
+def _group_agents(resolver: Resolver, pred: Token, earlier: list[Draft]) -> list[str]:
+    """'Together, they warned ...', 'both called for ...': the parties of the event just reported."""
+    if pred.pos_ not in ("VERB", "AUX"):
+        return []
+    subj = resolver.subject_of(pred)
+    if subj is None or subj.lower_ not in _GROUP_PRONOUNS:
+        return []
+    start = pred.sent.start_char
+    for draft in reversed(earlier):
+        if len(draft.actors) >= 2 and start - _GROUP_LOOKBACK <= draft.sent_start <= start:
+            return list(draft.actors)
+    return []
 
 
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
@@ -634,7 +685,8 @@ def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> se
                     out.update(t.i for t in child.subtree)
         if etype in ("THREATEN", "REQUEST") and pred.pos_ in ("VERB", "AUX"):
             for child in pred.children:
-                if child.dep_ in ("ccomp", "xcomp", "prep", "dobj"):
+                marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
+                if child.dep_ in ("ccomp", "xcomp", "prep", "dobj") or marked:
                     out.update(t.i for t in child.subtree)
     return out
 
@@ -687,7 +739,7 @@ def _sentence_drafts(
         status, has_tense = _status(pred, etype)
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
-        agents = _agents(resolver, trig, pred, etype)
+        agents = _group_agents(resolver, pred, earlier + drafts) or _agents(resolver, trig, pred, etype)
         partners = [p for p in _partners(resolver, trig, pred, etype) if p not in agents]
         if not partners and etype in ("ACCUSE", "REJECT", "SUPPORT") and pred.pos_ in ("VERB", "AUX"):
             partners = _event_anaphor_partner(pred, earlier + drafts, sent.start_char, agents)
