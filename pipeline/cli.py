@@ -154,13 +154,33 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
             print("\n".join(score.misses), file=sys.stderr)
         print(score.line())
         return 0 if score.crashed == 0 else 1
-    if not args.articles_dir or not args.gold:
-        print("error: evaluate needs ARTICLES_DIR GOLD (or --ingest DIR)", file=sys.stderr)
-        return 2
     from pipeline.tools.offline import evaluate_folder
 
-    report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
-    print(report_text)
+    if args.all or args.set:
+        from pipeline.tools.evaluate_all import run_all
+
+        table, details = run_all(settings, k=args.folds, only=args.set)
+        print(table)
+        if args.json:
+            Path(args.json).write_text(json.dumps(details, indent=2, default=str))
+        return 0
+    if not (args.articles_dir and args.gold):
+        print("error: give ARTICLES_DIR GOLD.json, or --all, or --ingest DIR", file=sys.stderr)
+        return 2
+    from pipeline.tools.sentence_sets import is_sentence_gold
+
+    if is_sentence_gold(json.loads(Path(args.gold).read_text(encoding="utf-8"))):
+        from pipeline.tools.evaluate_sentences import format_sentence_report
+        from pipeline.tools.sentence_sets import evaluate_sentence_set
+
+        result = evaluate_sentence_set(Path(args.gold).parent, settings, k=args.folds)
+        print(format_sentence_report(f"{result.name} (pipeline, {result.how})", result.pipeline))
+        if result.classifier is not None:
+            print(format_sentence_report(f"{result.name} (typer only, {result.how})", result.classifier))
+        report = result.to_dict()
+    else:
+        report_text, report = evaluate_folder(Path(args.articles_dir), Path(args.gold), settings)
+        print(report_text)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str))
     return 0
@@ -237,11 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--feed", help="also merge into a feed and write it as JSON")
     extract.set_defaults(func=cmd_extract)
 
-    evaluate = sub.add_parser("evaluate", help="score extraction against a gold file")
+    evaluate = sub.add_parser("evaluate", help="score extraction against a gold file, or every set (--all)")
     evaluate.add_argument("articles_dir", nargs="?")
     evaluate.add_argument("gold", nargs="?")
     evaluate.add_argument("--ingest", metavar="DIR", help="score ingestion on DIR (files/ + expected.json)")
     evaluate.add_argument("-v", "--verbose", action="store_true", help="with --ingest: list every miss")
+    evaluate.add_argument("--all", action="store_true", help="every set: seeds + SHARED_DIR/eval, one table")
+    evaluate.add_argument("--set", action="append", help="with --all: only this set (repeatable)")
+    evaluate.add_argument("--folds", type=int, default=5, help="k of the held-out folds of sentence sets")
     evaluate.add_argument("--json", help="also write the scores as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
 

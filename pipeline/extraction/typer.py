@@ -50,7 +50,7 @@ class TrainConfig:
     """Everything that, with the data, fixes the trained model."""
 
     seed: int = 0
-    C: float = 0.5
+    C: float = 0.2
     calibration_folds: int = 5
 
     def as_dict(self) -> dict[str, Any]:
@@ -186,6 +186,7 @@ class EventTyper:
             "labels": self.labels,
             "temperature": self.temperature,
             "vectorizers": {n: {"view": v, "params": p} for n, (v, p) in VECTORIZERS.items()},
+            "feature_order": list(VECTORIZERS),
             **self.meta,
         }
         members: dict[str, bytes] = {"meta.json": json.dumps(meta, indent=1, sort_keys=True).encode()}
@@ -213,8 +214,10 @@ class EventTyper:
             meta = json.loads(archive.read("meta.json"))
             if meta.get("format") != FORMAT:
                 raise ValueError(f"not a {FORMAT} artefact: {meta.get('format')!r}")
+            if meta["feature_order"] != list(VECTORIZERS):
+                raise ValueError(f"artefact features {meta['feature_order']} are not {list(VECTORIZERS)}")
             vectorizers = {}
-            for name in meta["vectorizers"]:
+            for name in VECTORIZERS:
                 vec = _vectorizer(name)
                 terms = json.loads(archive.read(f"{name}.vocab.json"))
                 vec.vocabulary_ = {term: i for i, term in enumerate(terms)}
@@ -222,13 +225,16 @@ class EventTyper:
                 vectorizers[name] = vec
             coef = np.load(io.BytesIO(archive.read("coef.npy")))
             intercept = np.load(io.BytesIO(archive.read("intercept.npy")))
-        extra = {k: v for k, v in meta.items() if k not in ("format", "labels", "temperature", "vectorizers")}
+        extra = {k: v for k, v in meta.items() if k not in _OWN_KEYS}
         return cls(meta["labels"], vectorizers, coef, intercept, float(meta["temperature"]), extra)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> EventTyper:
         """The artefact at ``path``, or the shipped one."""
         return cls.from_bytes(Path(path or DEFAULT_PATH).read_bytes())
+
+
+_OWN_KEYS = frozenset({"format", "labels", "temperature", "vectorizers", "feature_order"})
 
 
 def _npy(array: np.ndarray) -> bytes:

@@ -13,13 +13,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from spacy.language import Language
+
 from pipeline.config import Settings
 from pipeline.errors import Rejection
 from pipeline.extraction import extract_articles, load_nlp
 from pipeline.feed.merge import build_feed
 from pipeline.ingest.publisher import to_articles
 from pipeline.ingest.sources import iter_inputs
-from pipeline.tools.evaluate import extraction_to_json, format_report, score
+from pipeline.tools.evaluate import Report, extraction_to_json, format_report, score
 from schemas import Article, Event
 
 
@@ -38,7 +40,13 @@ def load_articles(paths: Sequence[str], settings: Settings) -> list[tuple[str, A
 def extract_paths(paths: Sequence[str], settings: Settings) -> list[dict[str, Any]]:
     """One JSON-ready dict per article: ``file``, ``article``, ``entities``, ``events``, ``quotes``."""
     loaded = load_articles(paths, settings)
-    nlp = load_nlp(settings.spacy_model)
+    return extract_loaded(load_nlp(settings.spacy_model, settings.event_model), loaded, settings)
+
+
+def extract_loaded(
+    nlp: Language, loaded: list[tuple[str, Article]], settings: Settings
+) -> list[dict[str, Any]]:
+    """The offline JSON lines of loaded articles, through the one batch driver."""
     results = extract_articles(nlp, [article for _, article in loaded], batch_size=settings.batch_size)
     lines = []
     for (name, _), result in zip(loaded, results, strict=True):
@@ -61,7 +69,7 @@ def write_feed(lines: Iterable[dict[str, Any]], path: Path) -> None:
     path.write_text(json.dumps({"items": feed_from_lines(lines)}, indent=2, ensure_ascii=False))
 
 
-def evaluate_folder(articles_dir: Path, gold_path: Path, settings: Settings) -> tuple[str, dict[str, Any]]:
+def score_folder(articles_dir: Path, gold_path: Path, settings: Settings) -> Report:
     """Extract the gold's articles from ``articles_dir``, merge the feed, and score everything."""
     gold = json.loads(gold_path.read_text())
     names = sorted(gold["articles"])
@@ -70,7 +78,12 @@ def evaluate_folder(articles_dir: Path, gold_path: Path, settings: Settings) -> 
         raise SystemExit(f"articles named in {gold_path} are missing from {articles_dir}: {missing}")
     lines = extract_paths([str(articles_dir / name) for name in names], settings)
     predictions = {line["file"]: line for line in lines}
-    report = score(predictions, gold, feed=feed_from_lines(lines))
+    return score(predictions, gold, feed=feed_from_lines(lines))
+
+
+def evaluate_folder(articles_dir: Path, gold_path: Path, settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The printed report and its dict for one article folder."""
+    report = score_folder(articles_dir, gold_path, settings)
     return format_report(report), _as_dict(report)
 
 
