@@ -94,6 +94,48 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_follow(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
+    from pipeline.ingest.follow import FeedFollower, FollowMetrics, FollowState
+    from pipeline.ingest.publisher import ArticlePublisher
+    from pipeline.metrics import Metrics, start_http_server
+    from pipeline.topology import create_topics
+
+    create_topics(settings)
+    metrics = Metrics.create("publisher", topic_prefix=settings.topic_prefix)
+    follow_metrics = FollowMetrics(metrics.registry)
+    if args.metrics_port != 0:
+        start_http_server(metrics, args.metrics_port or settings.metrics_port)
+    publisher = ArticlePublisher(settings, on_outcome=_publisher_metrics(metrics))
+    state = FollowState.load(Path(args.state) if args.state else settings.data_dir / "follow-state.json")
+    follower = FeedFollower(
+        args.feeds,
+        publisher,
+        state,
+        interval_s=args.interval,
+        max_backoff_s=args.max_backoff,
+        max_bytes=settings.max_input_bytes,
+        metrics=follow_metrics,
+    )
+    stopping = {"flag": False}
+
+    def stop(*_: object) -> None:
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"following {len(follower.urls)} feed(s) (state {state.path}); Ctrl-C to stop", file=sys.stderr)
+    try:
+        if args.once:
+            print(follower.poll_once(force=True).line(), file=sys.stderr)
+        else:
+            follower.run(lambda: stopping["flag"], lambda s: print(s.line(), file=sys.stderr, flush=True))
+    finally:
+        publisher.close()
+    return 0
+
+
 def _publisher_metrics(metrics: object):  # type: ignore[no-untyped-def]
     def on_outcome(outcome: str, reason: str | None) -> None:
         if outcome == "published":
@@ -206,6 +248,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    if args.ingest:
+        from pipeline.tools.ingest_bench import run_ingest_bench
+
+        return run_ingest_bench(Path(args.ingest), settings)
     from pipeline.tools.bench import run_bench
 
     return run_bench(settings, articles=args.articles, json_path=args.json, smoke=args.smoke)
@@ -236,6 +282,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--metrics-port", type=int, default=None, help="0 disables; default DIPLOFEED_METRICS_PORT"
     )
     watch.set_defaults(func=cmd_watch)
+
+    follow = sub.add_parser("follow", help="poll RSS/Atom feeds and publish their new entries")
+    follow.add_argument("feeds", nargs="+", metavar="FEED_URL")
+    follow.add_argument("--interval", type=float, default=300.0, help="seconds between polls of a feed")
+    follow.add_argument("--max-backoff", type=float, default=3600.0, help="longest wait after errors (s)")
+    follow.add_argument("--state", help="state file (default: DIPLOFEED_DATA_DIR/follow-state.json)")
+    follow.add_argument("--once", action="store_true", help="poll every feed once and exit")
+    follow.add_argument(
+        "--metrics-port", type=int, default=None, help="0 disables; default DIPLOFEED_METRICS_PORT"
+    )
+    follow.set_defaults(func=cmd_follow)
 
     tail = sub.add_parser("tail", help="print a topic's records as JSON lines")
     tail.add_argument(
@@ -286,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--articles", type=int, default=300)
     bench.add_argument("--json", help="write the figures as JSON")
     bench.add_argument("--smoke", action="store_true", help="tiny run that checks the benchmark works")
+    bench.add_argument("--ingest", metavar="DIR", help="parsing articles/s per input format of DIR's files")
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -32,7 +32,9 @@ from pipeline.ingest.publisher import ArticlePublisher
 from pipeline.ingest.sources import RawInput
 from tests.conftest import REPO, SEEDS
 
-CORPUS = Path(os.environ.get("DIPLOFEED_CORPUS_DIR", REPO.parent / "shared" / "corpus"))
+CORPUS = Path(os.environ.get("DIPLOFEED_CORPUS_DIR") or Settings().shared_dir / "corpus")
+#: Articles written for this project: the stand-in corpus of a clone without ../shared.
+OWN_CORPUS = (REPO / "tests" / "fixtures" / "styles", SEEDS)
 CORPUS_SECTIONS = ("bbc-politics", "bbc-business")
 OUTLETS = ("Reliability Wire", "Harness Herald", "Probe Times", "Soak Daily")
 PAIRS = (
@@ -51,7 +53,7 @@ TEMPLATES = (
 
 @lru_cache(maxsize=1)
 def corpus_documents() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(title, paragraphs) of every corpus article; the seeds' bodies when the corpus is absent."""
+    """(title, paragraphs) of every corpus article; the project's own articles when it is absent."""
     docs: list[tuple[str, tuple[str, ...]]] = []
     for section in CORPUS_SECTIONS:
         folder = CORPUS / section
@@ -62,8 +64,8 @@ def corpus_documents() -> tuple[tuple[str, tuple[str, ...]], ...]:
             blocks = [b for b in blocks if b]
             if len(blocks) >= 2:
                 docs.append((blocks[0], tuple(blocks[1:])))
-    if not docs:  # no shared/ corpus next to the checkout: fall back on the seed articles
-        for path in sorted(SEEDS.glob("*.txt")):
+    if not docs:  # no shared/ corpus next to the checkout: the project's own articles (corpus_source says so)
+        for path in sorted(p for folder in OWN_CORPUS for p in folder.glob("*.txt")):
             blocks = [b.strip() for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
             for start in range(1, len(blocks)):
                 docs.append((f"{blocks[0][:80]} part {start}", tuple(blocks[start:] + blocks[1:start])))
@@ -71,7 +73,9 @@ def corpus_documents() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def corpus_source() -> str:
-    return str(CORPUS) if (CORPUS / CORPUS_SECTIONS[0]).is_dir() else f"{SEEDS} (corpus not found)"
+    if (CORPUS / CORPUS_SECTIONS[0]).is_dir():
+        return str(CORPUS)
+    return "the project's own style fixtures and seeds (no shared BBC corpus at " + str(CORPUS) + ")"
 
 
 def make_articles(

@@ -263,7 +263,7 @@ def test_every_publisher_rejection_code_is_a_known_reason() -> None:
 
     ingest = Path(__file__).resolve().parent.parent / "pipeline" / "ingest"
     codes: set[str] = set()
-    for path in ingest.glob("*.py"):
+    for path in ingest.rglob("*.py"):  # the format readers too
         codes |= set(re.findall(r'Rejection\(\s*"([a-z_]+)"', path.read_text()))
     assert codes, "no Rejection codes found in pipeline/ingest"
     assert codes <= set(ERROR_CODES), (

@@ -298,14 +298,15 @@ def _valid_article_json() -> dict[str, Any]:
 @example(json.dumps({**_valid_article_json(), "schema_version": 99}).encode())
 @example(b"[" * 100_000 + b"]" * 100_000)
 def test_fuzz_worker_decoder(raw: bytes | None) -> None:
-    """What a foreign producer can write onto ``articles``: an Article or (known code, reason)."""
+    """What a foreign producer can write onto ``articles``: an Article or a coded Rejection."""
     _count("worker decode_article")
     decoded = decode_article(raw, "articles/0/0", MAX_BODY)
     if isinstance(decoded, Article):
         assert decode_record(Article, encode_record(decoded)) == decoded
         return
-    error, reason = decoded
-    assert error in ERROR_CODES and reason.strip()
+    assert isinstance(decoded, Rejection)
+    assert decoded.error in ERROR_CODES and decoded.reason.strip()
+    assert decoded.dead_letter(stage="worker").error == decoded.error
 
 
 @pytest.mark.parametrize(

@@ -20,13 +20,14 @@ from pydantic import ValidationError
 from pipeline.errors import Rejection
 from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Limits, detect
-from pipeline.ingest.metadata import Draft, finish, squash
-from pipeline.ingest.raw_text import RawFields
+from pipeline.ingest.formats.jsonrecords import KNOWN_KEYS
+from pipeline.ingest.metadata import Draft, clean_title, finish, name_candidates, squash
 from schemas import Article
 
 __all__ = ["JSON_FIELDS", "article_from_bytes", "article_from_draft", "articles_from_bytes", "decode_text"]
 
-JSON_FIELDS = {"body", "title", "outlet", "published", "url", "language", "text"}
+#: Keys a JSON article record may carry (fields and their aliases), from the JSON reader.
+JSON_FIELDS = frozenset(KNOWN_KEYS)
 
 
 def normalise_for_id(text: str) -> str:
@@ -42,37 +43,6 @@ def article_id_for(outlet: str | None, title: str | None, body: str) -> str:
         [normalise_for_id(outlet or ""), normalise_for_id(title or ""), normalise_for_id(body)]
     )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
-
-
-def article_from_fields(
-    fields: RawFields, *, source: str, published_at: dt.datetime | None = None, max_body_chars: int
-) -> Article | Rejection:
-    """Validate parsed fields into an ``Article``."""
-    raw = fields.body.encode("utf-8", errors="replace")
-    if len(fields.body) > max_body_chars:
-        return Rejection(
-            "body_too_large",
-            f"body has {len(fields.body)} characters, over the limit of {max_body_chars}",
-            source,
-            raw,
-        )
-    try:
-        return Article(
-            article_id=article_id_for(fields.outlet, fields.title, fields.body),
-            title=fields.title,
-            body=fields.body,
-            outlet=fields.outlet,
-            published_date=fields.published_date,
-            published_time=fields.published_time,
-            dateline_place=fields.dateline_place,
-            wire_sources=list(fields.wire_sources),
-            captions=list(fields.captions),
-            related=list(fields.related),
-            source=source,
-            published_at=published_at or dt.datetime.now(dt.UTC),
-        )
-    except ValidationError as error:
-        return Rejection("invalid_field", _validation_reason(error), source, raw)
 
 
 def article_from_draft(
@@ -91,6 +61,12 @@ def article_from_draft(
             raw,
         )
     done = finish(draft)
+    names = [*name_candidates(draft), done.outlet or ""]
+    while done.title:  # the page repeats its headline (maybe with the site suffix) above the text
+        first, _, rest = body.partition("\n")
+        if not rest.strip() or clean_title(first, names) != done.title:
+            break
+        body = rest.strip()
     try:
         return Article(
             article_id=article_id_for(done.outlet, done.title, body),
@@ -129,9 +105,12 @@ def articles_from_bytes(
         yield Rejection("binary", "input contains NUL bytes: binary data, not an article", source, raw)
         return
     fmt = detect(raw, source)
-    results = list(
-        _bounded(fmt.parse(raw, Limits(max_items=max_items, max_body_chars=max_body_chars)), max_items)
-    )
+    try:
+        results = list(
+            _bounded(fmt.parse(raw, Limits(max_items, max_body_chars, _origin(source))), max_items)
+        )
+    except Exception as error:  # a reader's bug on odd input is that input's dead letter, not a crash
+        results = [Rejection("parse_error", f"the {fmt.name} reader failed: {type(error).__name__}: {error}")]
     multi = len(results) > 1
     for index, result in enumerate(results, start=1):
         where = f"{source}#{index}" if multi else source
@@ -142,6 +121,11 @@ def articles_from_bytes(
             result, source=where, published_at=published_at, max_body_chars=max_body_chars
         )
         yield article.at(where, raw[:4096] if multi else raw) if isinstance(article, Rejection) else article
+
+
+def _origin(source: str) -> str | None:
+    """A source that is a url (a followed feed) is the base of the input's relative links."""
+    return source if re.match(r"https?://", source) else None
 
 
 def _bounded(items: Iterator[Draft | Rejection], max_items: int) -> Iterator[Draft | Rejection]:

@@ -29,7 +29,13 @@ _BOILERPLATE = re.compile(
     r"|all rights reserved|^©|^copyright\b|\bcookies?\b.*\b(?:policy|consent|settings)\b|privacy policy"
     r"|your browser does not support|^advertisement$|^share (?:this|on)\b|^(?:log|sign) in\b"
     r"|learn more about|^read more$|^continue reading|^related(?: articles| stories| coverage| content)?:?$"
-    r"|^(?:most (?:read|popular|viewed)|more from|recommended|trending|you may also like)\b",
+    r"|^(?:most (?:read|popular|viewed)|more from|recommended|trending|you may also like)\b"
+    r"|^(?:menu|main menu|home|search|close|open|share|toggle navigation|navigation|back to top|top)$",
+    re.IGNORECASE,
+)
+_CONSENT = re.compile(
+    r"\b(?:we|our) (?:and our )?(?:\d+ )?partners\b.*\bcookies\b|\bcookies\b.*\b(?:consent|partners)\b"
+    r"|preventing our website from loading|please enable javascript|ad ?blocker",
     re.IGNORECASE,
 )
 _RELATED_HEADER = re.compile(
@@ -47,6 +53,9 @@ _NO_TEXT = re.compile(r"^[^\w]*$")
 
 #: Longest line (words) the boilerplate rule may drop: a long paragraph is kept even if it says "cookies".
 MAX_BOILERPLATE_WORDS = 60
+#: A menu is a run of at least this many lines of at most MENU_ITEM_WORDS words.
+MIN_MENU_RUN = 4
+MENU_ITEM_WORDS = 3
 #: Marks where a link-only line was (the line itself is dropped).
 NAVIGATION = "\x00nav"
 #: Shortest trailing run of bullets that is taken for a "Related" list.
@@ -74,6 +83,8 @@ def _is_navigation(original: str, stripped: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
+    if _CONSENT.search(line) and len(line.split()) <= 3 * MAX_BOILERPLATE_WORDS:
+        return True
     return len(line.split()) <= MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE.search(line))
 
 
@@ -102,19 +113,41 @@ def clean_markdown(text: str) -> str:
         if is_boilerplate(stripped):
             continue
         kept.append((stripped, bullet))
-    kept = _drop_trailing_list(_drop_link_farm(kept))
+    kept = _drop_menus(_drop_trailing_list(_drop_link_farm(kept)))
     return "\n".join(line for line, _ in kept if line is not NAVIGATION)
+
+
+def _is_menu_item(line: str) -> bool:
+    return line is NAVIGATION or (
+        len(line.split()) <= MENU_ITEM_WORDS and not re.search(r"[.!?:;,\"”]$", line)
+    )
+
+
+def _drop_menus(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Runs of :data:`MIN_MENU_RUN` or more one-to-three-word lines are a site's menus, not text."""
+    kept: list[tuple[str, bool]] = []
+    run: list[tuple[str, bool]] = []
+    for line in [*lines, ("", False)]:
+        if line[0] and _is_menu_item(line[0]):
+            run.append(line)
+            continue
+        if len(run) < MIN_MENU_RUN:
+            kept.extend(run)
+        run = []
+        if line[0]:
+            kept.append(line)
+    return kept
 
 
 def _drop_link_farm(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """The page's tail from the first link-only line of a region where link-only lines are dense
-    (at least :data:`MIN_RELATED_RUN` of them, a third of the lines): story lists, footers."""
+    (at least :data:`MIN_RELATED_RUN` of them, a third of the lines) in the page's second half."""
     cut = len(lines)
     links = 0
     for index in range(len(lines) - 1, -1, -1):
         if lines[index][0] is NAVIGATION:
             links += 1
-            if links >= MIN_RELATED_RUN and links * 3 >= len(lines) - index:
+            if links >= MIN_RELATED_RUN and links * 3 >= len(lines) - index and index >= len(lines) // 2:
                 cut = index
     return lines[:cut]
 

@@ -21,7 +21,7 @@ import datetime as dt
 import email.utils
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import dateparser
 
@@ -52,7 +52,6 @@ class Draft:
     captions: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     format: str = "text"
-    item: int | None = None  # position in a multi-article input (1-based)
 
 
 @dataclass(frozen=True)
@@ -152,10 +151,18 @@ def iso_stamp(value: object, *, languages: list[str] | None = None) -> str | Non
     if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     if isinstance(parsed, dt.datetime):
-        if parsed.tzinfo is not None and parsed.utcoffset() == dt.timedelta(0):
+        try:
+            offset = parsed.utcoffset()
+        except (ValueError, OverflowError):
+            return parsed.date().isoformat()
+        if offset is not None and offset == dt.timedelta(0):
             return parsed.replace(tzinfo=None).isoformat() + "Z"
-        return parsed.isoformat()
+        text = parsed.isoformat()
+        return text if _ISO_STAMP.match(text) else parsed.date().isoformat()  # odd offsets: the day only
     return parsed.isoformat()
+
+
+_ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
 
 
 _URL_DATE = re.compile(
@@ -226,12 +233,18 @@ def choose_published(draft: Draft) -> tuple[str | None, str | None]:
     )
     if not ranked:
         return None, None
-    return ranked[0]
+    best = ranked[0]
+    # The same day stated with a clock time elsewhere: keep the more precise stamp.
+    for stamp, kind in ranked[1:]:
+        if stamp[:10] == best[0][:10] and len(stamp) > len(best[0]):
+            return stamp, kind
+    return best
 
 
 # --- titles and outlets -------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
+_URLISH = re.compile(r"^(?:[a-z]+://|www\.)", re.IGNORECASE)
 _DASH_TAIL = re.compile(r"\s+[-–—]\s+(?P<tail>[^-–—|]{1,60})$")
 
 
@@ -289,7 +302,8 @@ def _site_name_from_title(title: str | None, url: str | None) -> str | None:
     if not title or not label:
         return None
     for part in reversed(re.split(r"\s+[|\-–—]\s+", title)[1:]):
-        if _key(part) == _key(label):
+        key, domain = _key(part), _key(label)
+        if key and domain and (key.startswith(domain) or domain.startswith(key)):
             return part.strip()
     return None
 
@@ -307,12 +321,13 @@ def choose_outlet(draft: Draft) -> str | None:
     if titled:
         return titled
     for name in draft.site_names:
-        if squash(name):
-            return squash(name)
-    if draft.credit:
-        return agency_name(draft.credit)
+        site = squash((name or "").split(" | ")[0])
+        if site and not _URLISH.match(site):  # "http://www.tmz.com" is an address, not a name
+            return site
     label = domain_label(draft.url)
-    return label.capitalize() if label else None
+    if label:
+        return label.capitalize()
+    return agency_name(draft.credit) if draft.credit else None
 
 
 def finish(draft: Draft) -> Finished:
@@ -329,7 +344,3 @@ def finish(draft: Draft) -> Finished:
             if isinstance(parsed, dt.datetime):
                 time = parsed.time().replace(tzinfo=None, microsecond=0)
     return Finished(title, outlet, published, kind, date, time)
-
-
-def with_item(draft: Draft, item: int) -> Draft:
-    return replace(draft, item=item)

@@ -38,6 +38,7 @@ OUTLET_DOMAINS: dict[str, str] = {
     "espn.com": "ESPN",
     "euobserver.com": "EUobserver",
     "euronews.com": "Euronews",
+    "folha.uol.com.br": "Folha de S.Paulo",
     "foreignpolicy.com": "Foreign Policy",
     "foxnews.com": "Fox News",
     "france24.com": "France 24",

@@ -123,15 +123,29 @@ class ArticlePublisher:
         from tqdm import tqdm
 
         console = console or sys.stderr
+        bar = tqdm(inputs, desc="publishing", unit="article", disable=not progress, file=console, leave=False)
+        results = (result for raw in bar for result in to_articles(raw, self.settings))
+        summary = self.publish_results(results, seen=seen, write=lambda line: bar.write(line, file=console))
+        bar.close()
+        return summary
+
+    def publish_results(
+        self,
+        results: Iterable[Article | Rejection],
+        *,
+        seen: set[str] | None = None,
+        write: Callable[[str], None] | None = None,
+    ) -> PublishSummary:
+        """Send parsed articles to the articles topic and rejections to dead letters; wait for acks."""
         seen = set() if seen is None else seen
+        write = write or (lambda line: print(line, file=sys.stderr))
         summary = PublishSummary()
         pending: list[Any] = []
-        bar = tqdm(inputs, desc="publishing", unit="article", disable=not progress, file=console, leave=False)
-        for result in (result for raw in bar for result in to_articles(raw, self.settings)):
+        for result in results:
             if isinstance(result, Rejection):
                 summary.rejected += 1
                 summary.rejections.append(result)
-                bar.write(f"rejected {result.source}: {result.error}: {result.reason}", file=console)
+                write(f"rejected {result.source}: {result.error}: {result.reason}")
                 pending.append(self.send_dead_letter(result))
                 self.on_outcome("rejected", result.error)
                 continue
@@ -147,7 +161,6 @@ class ArticlePublisher:
             if len(pending) >= 1000:
                 summary.failed += self._settle(pending)
         summary.failed += self._settle(pending)
-        bar.close()
         return summary
 
     def send_article(self, article: Article) -> Any:

@@ -67,7 +67,8 @@ def read_stream(handle: BinaryIO, name: str, *, max_bytes: int) -> Iterator[RawI
         return
     if head == b"{":
         first = head + handle.readline(max_bytes)
-        if _is_json_object(first):
+        cut = len(first) > max_bytes and not first.endswith(b"\n")  # an over-long line: a JSON Lines record
+        if cut or _is_json_object(first):
             yield from _json_lines(_Prepend(first, handle), name, max_bytes=max_bytes)
             return
         head = first  # one JSON document over several lines (a news-API response): one input

@@ -51,7 +51,6 @@ from schemas import Article
 REPO = Path(__file__).resolve().parents[2]
 #: Where the benchmark corpus lives (folders of plain-text articles, first line the title).
 CORPUS_ENV = "DIPLOFEED_BENCH_CORPUS"
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SMOKE_ARTICLES = 12
 LATENCY_SECONDS = 45.0
 SMOKE_LATENCY_SECONDS = 8.0
@@ -122,7 +121,8 @@ class Corpus:
 
 
 def corpus_root() -> Path:
-    return Path(os.environ.get(CORPUS_ENV) or DEFAULT_CORPUS)
+    """``DIPLOFEED_BENCH_CORPUS``, else the BBC corpus in the shared development data."""
+    return Path(os.environ.get(CORPUS_ENV) or Settings().shared_dir / "corpus")
 
 
 def load_corpus(root: Path) -> Corpus:

@@ -18,10 +18,11 @@ from pipeline.ingest.metadata import Draft
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds every format honours: items per input and characters of one body."""
+    """Bounds every format honours (items per input, characters of one body), and the input's origin."""
 
     max_items: int = 2_000
     max_body_chars: int = 200_000
+    origin_url: str | None = None  # where the input was fetched from: relative links resolve against it
 
 
 @dataclass(frozen=True)

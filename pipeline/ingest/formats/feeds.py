@@ -71,6 +71,17 @@ def _draft(entry: Any, feed: Any, base: str | None) -> Draft:
     )
 
 
+def feed_base(feed: Any, origin_url: str | None) -> str | None:
+    """The address relative entry links resolve against: the feed's own link made absolute by
+    any absolute link the feed declares (its self link), else by the url it was fetched from."""
+    hrefs = [feed.get("link"), *(link.get("href") for link in feed.get("links") or [])]
+    absolute = next((h for h in hrefs if h and re.match(r"[a-z]+://", h)), None) or origin_url
+    link = feed.get("link")
+    if link and absolute and not re.match(r"[a-z]+://", link):
+        return urljoin(absolute, link)
+    return link if link and re.match(r"[a-z]+://", link) else absolute
+
+
 def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
     entries = count_entries(raw)
     if entries > limits.max_items:
@@ -93,7 +104,7 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
             "invalid_feed", f"no entries could be read from the feed{f': {problem}' if problem else ''}"
         )
         return
-    base = parsed.feed.get("link")
+    base = feed_base(parsed.feed, limits.origin_url)
     for entry in parsed.entries:
         yield _draft(entry, parsed.feed, base)
 

@@ -21,7 +21,7 @@ from pipeline.ingest.cleanup import clean_markdown
 from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Format, Limits
 from pipeline.ingest.formats.text import draft_from_text
-from pipeline.ingest.metadata import Draft, iso_stamp, parse_stamp, unwrap_url
+from pipeline.ingest.metadata import Draft, iso_stamp, parse_stamp, unwrap_url, url_date
 
 _YAML = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(?P<meta>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TOML = re.compile(r"\A\ufeff?\s*\+\+\+[ \t]*\r?\n(?P<meta>.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -35,28 +35,16 @@ _CLUTTER_SECTIONS = {"metadata", "page structure", "links", "images", "navigatio
 
 TITLE_KEYS = ("title", "headline", "post_title", "original_title", "name")
 DATE_KEYS = (
-    "date",
-    "published",
-    "published_at",
-    "publishedAt",
-    "datePublished",
-    "pubDate",
-    "post_date",
-    "created",
+    *("date", "published", "published_at", "publishedAt", "datePublished", "pubDate", "post_date"),
+    *("published_time", "publish_date", "publication_date", "date_published", "created", "created_at"),
 )
 URL_KEYS = (
-    "url",
-    "source",
-    "canonical_url",
-    "canonical",
-    "link",
-    "permalink",
-    "original_link",
-    "original_url",
+    *("url", "source", "url_source", "source_url", "canonical_url", "canonical", "link", "permalink"),
+    *("original_link", "original_url", "og_url"),
 )
 AUTHOR_KEYS = ("author", "authors", "byline", "creator")
 LANGUAGE_KEYS = ("language", "lang", "locale")
-OUTLET_KEYS = ("outlet", "publisher", "site_name", "site", "source_name")
+OUTLET_KEYS = ("outlet", "publisher", "site_name", "sitename", "site", "source_name", "publication", "source")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
@@ -141,8 +129,8 @@ def draft_from_front_matter(meta: dict[str, Any], body: str) -> Draft | Rejectio
                 break
         else:
             has_title = True  # the text's own first line may be the headline
-    parsed = parse_stamp(front_date) if front_date else None
-    year_hint = parsed.year if parsed else None
+    parsed = parse_stamp(url_date(url) or front_date) if (url_date(url) or front_date) else None
+    year_hint = parsed.year if parsed else None  # the url's year first: front matter may be wrong
     draft = draft_from_text(text, has_title=has_title, year_hint=year_hint, fmt="markdown", stamp_kind="text")
     if isinstance(draft, Rejection):
         return draft
@@ -207,17 +195,41 @@ def split_markdown_page(text: str) -> tuple[dict[str, Any], str]:
     return meta, body
 
 
+_READER_HEADER = re.compile(r"^(?P<key>[A-Z][\w ]{1,30}):[ \t]*(?P<value>.*)$")
+
+
+def split_reader_header(text: str) -> tuple[dict[str, Any], str] | None:
+    """A web reader's export: ``Title:``, ``URL Source:``, ``Published Time:`` lines, then
+    ``Markdown Content:`` and the page; None when the text does not open that way."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    meta: dict[str, Any] = {}
+    for index, line in enumerate(lines[:30]):
+        match = _READER_HEADER.match(line.strip())
+        if not line.strip():
+            continue
+        if not match:
+            return None
+        key = re.sub(r"\s+", "_", match["key"].strip().lower())
+        if key in {"markdown_content", "content", "text"}:
+            return (meta, "\n".join(lines[index + 1 :])) if meta else None
+        meta.setdefault(key, match["value"].strip())
+    return None
+
+
 def _parse_page(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
     text = decode_text(raw, "")
     if isinstance(text, Rejection):
         yield text
         return
-    yield draft_from_front_matter(*split_markdown_page(text))
+    reader = split_reader_header(text)
+    yield draft_from_front_matter(*(reader or split_markdown_page(text)))
 
 
 def _sniff_page(head: bytes, name: str) -> bool:
-    """Markdown by content: a ``# `` heading first, or link syntax all over the first lines."""
-    return head.startswith(b"# ") or head.count(b"](") >= 5
+    """Markdown by content: a ``# `` heading first, link syntax all over the first lines, or a
+    web reader's ``Title:`` / ``URL Source:`` header."""
+    reader = head.startswith(b"Title:") and b"\nURL Source:" in head
+    return reader or head.startswith(b"# ") or head.count(b"](") >= 5
 
 
 FORMAT = Format("markdown", _sniff, _parse)

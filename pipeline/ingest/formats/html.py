@@ -19,6 +19,8 @@ from pipeline.ingest.metadata import Draft, iso_stamp
 
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html\b)", re.I | re.S)
 _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+#: Browsers mark a saved page with the address it came from: ``<!-- saved from url=(0042)https://... -->``.
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
 
 
 def _page_facts(tree: Any) -> dict[str, str | None]:
@@ -64,6 +66,9 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
         yield Rejection("invalid_field", "the HTML page could not be parsed")
         return
     facts = _page_facts(tree)
+    if not facts["url"]:
+        saved = _SAVED_FROM.search(raw[:2048])
+        facts["url"] = saved.group(1).decode("ascii", "replace") if saved else None
     published = _published(tree)
     result = trafilatura.bare_extraction(
         tree, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True

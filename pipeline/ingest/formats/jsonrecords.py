@@ -20,20 +20,31 @@ from pipeline.ingest.metadata import Draft, iso_stamp
 
 #: Field -> the keys that may carry it, first found wins.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "body": ("body", "articleBody", "content", "content_text", "content_html", "description", "summary"),
-    "title": ("title", "headline", "name"),
+    "body": (
+        *("body", "articleBody", "content", "content_text", "content_html", "bodyText", "text_body"),
+        *("description", "summary", "lead_paragraph", "abstract", "snippet"),
+    ),
+    "title": ("title", "headline", "webTitle", "name"),
     "outlet": ("outlet", "publisher", "source", "source_name", "site_name"),
-    "published": ("published", "publishedAt", "datePublished", "date_published", "pubDate", "date"),
-    "url": ("url", "link", "canonical_url", "webUrl"),
+    "published": (
+        *("published", "publishedAt", "datePublished", "date_published", "webPublicationDate"),
+        *("pub_date", "published_date", "firstPublicationDate", "pubDate", "date"),
+    ),
+    "url": ("url", "link", "canonical_url", "webUrl", "web_url"),
     "language": ("language", "lang", "inLanguage"),
     "authors": ("authors", "author", "byline", "creator"),
 }
+#: Where news APIs put their list of articles (NewsAPI ``articles``, Guardian ``response.results``,
+#: NYT ``response.docs``, and the like).
+CONTAINER_KEYS = ("articles", "results", "docs", "items", "stories", "news", "data", "value")
 #: Keys read for nothing but accepted (NewsAPI, JSON Feed and schema.org records carry them).
 IGNORED = {"urlToImage", "image", "id", "@type", "@context", "type", "tags", "category", "keywords",
            "date_modified", "dateModified", "modified", "updated", "external_url", "banner_image",
            "word_count", "wordCount"}  # fmt: skip
 #: ``text`` holds a whole raw article (title line, stamps, dateline, body) read by the text parser.
 KNOWN_KEYS = {key for keys in ALIASES.values() for key in keys} | IGNORED | {"text"}
+#: Keys that may hold an object or list of names ({"name": ...}, {"main": ...}); others hold strings.
+NAMED_KEYS = {key for field in ("outlet", "authors", "language", "title") for key in ALIASES[field]}
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
@@ -47,7 +58,7 @@ def _pick(obj: dict[str, Any], field: str) -> Any:
 
 def _name(value: Any) -> str | None:
     if isinstance(value, dict):
-        value = value.get("name") or value.get("title")
+        value = value.get("name") or value.get("title") or value.get("main") or value.get("original")
     if isinstance(value, list):
         value = next((v for v in (_name(item) for item in value) if v), None)
     return value.strip() if isinstance(value, str) and value.strip() else None
@@ -65,10 +76,18 @@ def _api_text(value: Any) -> str:
     return text.strip()
 
 
-def draft_from_record(obj: Any) -> Draft | Rejection:
-    """One JSON article object as a draft, or the rejection that says what is wrong with it."""
+def draft_from_record(obj: Any, *, headline_item: bool = False) -> Draft | Rejection:
+    """One JSON article object as a draft, or the rejection that says what is wrong with it.
+
+    ``headline_item``: inside a news-API response or a feed, an item with a title and no text is
+    a headline the publisher sent, and its title is its body; a standalone record needs a body.
+    """
     if not isinstance(obj, dict):
         return Rejection("not_an_object", f"expected a JSON object, got {type(obj).__name__}")
+    if headline_item and isinstance(obj.get("fields"), dict):  # an API's requested fields (Guardian)
+        obj = {**{k: v for k, v in obj.items() if k != "fields"}, **obj["fields"]}
+    if headline_item:  # a publisher's API item: its other keys are the API's, not typos
+        obj = {key: value for key, value in obj.items() if key in KNOWN_KEYS}
     unknown = sorted(set(obj) - KNOWN_KEYS)
     if unknown:
         return Rejection(
@@ -83,10 +102,13 @@ def draft_from_record(obj: Any) -> Draft | Rejection:
     wrong = [
         key
         for key, value in obj.items()
-        if value is not None and key not in IGNORED and not isinstance(value, str | dict | list)
+        if value is not None
+        and key not in IGNORED
+        and not isinstance(value, str | dict | list if key in NAMED_KEYS else str)
     ]
     if wrong:
-        return Rejection("invalid_field", f"fields must be strings or objects: {sorted(wrong)}")
+        kinds = ", ".join(f"{key} is {type(obj[key]).__name__}" for key in sorted(wrong))
+        return Rejection("invalid_field", f"fields must be strings (names may be objects): {kinds}")
     if isinstance(obj.get("text"), str) and _pick(obj, "body") is None:
         from pipeline.ingest.formats.text import draft_from_text
 
@@ -97,8 +119,8 @@ def draft_from_record(obj: Any) -> Draft | Rejection:
         body = _api_text(obj.get(key))
         if body:
             break
-    if not body and not title:
-        if "body" in obj:
+    if not body and not (title and headline_item):
+        if any(key in obj for key in ALIASES["body"]):
             return Rejection("empty_body", "the article's 'body' is empty")
         return Rejection("missing_body", "the article object has no 'body' (or content/description) field")
     published_value = _pick(obj, "published")
@@ -115,6 +137,7 @@ def draft_from_record(obj: Any) -> Draft | Rejection:
         authors = [n for n in (_name(a) if not isinstance(a, str) else a for a in authors_value) if n]
     elif isinstance(authors_value, dict):
         authors = [n for n in [_name(authors_value)] if n]
+    authors = [re.sub(r"^by\s+", "", name, flags=re.IGNORECASE) for name in authors]
     url = _pick(obj, "url")
     return Draft(
         body=body or title or "",
@@ -136,20 +159,24 @@ def _is_unicode(value: str) -> bool:
     return True
 
 
-def _records(document: Any) -> tuple[list[Any], dict[str, Any]]:
-    """(records, defaults shared by them) of a whole JSON document."""
+def _records(document: Any) -> tuple[list[Any], str | None, bool]:
+    """(records, the site's name, whether the records are items of a publisher's container)."""
     if isinstance(document, list):
-        return document, {}
-    if isinstance(document, dict) and isinstance(document.get("articles"), list):
-        return document["articles"], {}  # NewsAPI.org response
+        return document, None, False
+    if isinstance(document, dict) and isinstance(document.get("response"), dict):
+        document = {**document["response"], **{k: v for k, v in document.items() if k != "response"}}
+    if isinstance(document, dict) and "jsonfeed" not in str(document.get("version", "")):
+        for key in CONTAINER_KEYS:
+            items = document.get(key)
+            if isinstance(items, list) and items and all(isinstance(item, dict) for item in items):
+                return items, None, True  # a news API's response (NewsAPI.org ``articles``)
     if (
         isinstance(document, dict)
         and isinstance(document.get("items"), list)
         and "jsonfeed" in str(document.get("version", ""))
     ):
-        site = document.get("title")
-        return document["items"], {"site": site, "authors": document.get("authors")}
-    return [document], {}
+        return document["items"], document.get("title"), True  # JSON Feed
+    return [document], None, False
 
 
 def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
@@ -165,7 +192,7 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
     except json.JSONDecodeError as whole_error:
         yield from _json_lines(text, whole_error, limits)
         return
-    records, defaults = _records(document)
+    records, site, container = _records(document)
     if len(records) > limits.max_items:
         yield Rejection(
             "too_many_items", f"{len(records)} records, over the limit of {limits.max_items}: not read"
@@ -175,19 +202,16 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
         yield Rejection("missing_body", "the JSON document holds no article records")
         return
     for record in records:
-        if defaults.get("site") and isinstance(record, dict):
-            draft = draft_from_record(record)
-            if isinstance(draft, Draft):
-                draft.site_names.append(str(defaults["site"]))
-                draft.format = "json-feed"
-            yield draft
-            continue
-        yield draft_from_record(record)
+        draft = draft_from_record(record, headline_item=container)
+        if site and isinstance(draft, Draft):
+            draft.site_names.append(str(site))
+            draft.format = "json-feed"
+        yield draft
 
 
 def _json_lines(text: str, whole_error: json.JSONDecodeError, limits: Limits) -> Iterator[Draft | Rejection]:
     lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) < 2:
+    if len(lines) < 2 or not _is_json(lines[0]):  # JSON Lines start with a complete record
         yield Rejection("invalid_json", f"not valid JSON: {whole_error}")
         return
     if len(lines) > limits.max_items:
@@ -202,6 +226,14 @@ def _json_lines(text: str, whole_error: json.JSONDecodeError, limits: Limits) ->
             yield Rejection("invalid_json", f"line {number} is not valid JSON: {error}")
             continue
         yield draft_from_record(record)
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
 
 
 def _sniff(head: bytes, name: str) -> bool:

@@ -20,6 +20,11 @@ from pipeline.ingest.outlets import outlet_for_url
 from pipeline.ingest.raw_text import parse_dateline
 
 _RIGHTS_TAIL = re.compile(r"[.,]?\s*all rights reserved\.?$", re.IGNORECASE)
+_CREDIT_FIRST = re.compile(
+    r"^\((?P<agency>[A-Z][\w&. ]{1,20})\)\s*[-–—]\s*(?P<place>[A-Z][\w.'’ ]{1,30}?)"
+    r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}))?\s*[-–—]\s+(?P<rest>\S.*)$",
+    re.DOTALL,
+)
 _DOMAIN = re.compile(r"^(?:[a-z0-9\-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 
 
@@ -42,6 +47,9 @@ def _strip_dateline(paragraphs: list[str]) -> tuple[list[str], str | None, str |
     """(paragraphs, dateline place, agency credit): the first paragraph's dateline is cut off."""
     if not paragraphs:
         return paragraphs, None, None
+    credit_first = _CREDIT_FIRST.match(paragraphs[0])
+    if credit_first:  # "(ANSA) - Rome, October 11 - text"
+        return [credit_first["rest"], *paragraphs[1:]], credit_first["place"], credit_first["agency"]
     found = parse_dateline(paragraphs[0])
     if not found:
         return paragraphs, None, None

@@ -7,6 +7,7 @@ ones is refused as ``unsafe_xml`` before anything is expanded; a malformed or tr
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import defusedxml
@@ -14,9 +15,27 @@ import defusedxml.ElementTree as DET
 
 from pipeline.errors import Rejection
 
+_LATIN_DECLARATION = re.compile(
+    rb"""^(\s*<\?xml[^>]*encoding\s*=\s*["'])(?:iso-8859-1|latin-?1|windows-1252|cp1252)(["'])""", re.I
+)
+
+
+def _honest_encoding(raw: bytes) -> bytes:
+    """A document declared Latin-1 whose bytes are valid multi-byte UTF-8 is UTF-8 (a common
+    mis-declaration; real Latin-1 text almost never forms valid UTF-8 sequences)."""
+    match = _LATIN_DECLARATION.match(raw[:200])
+    if not match or raw.isascii():
+        return raw
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+    return match.group(1) + b"utf-8" + match.group(2) + raw[match.end() :]
+
 
 def parse_xml(raw: bytes) -> ET.Element | Rejection:
     """The root element, or the rejection that says why the document is not safe, well-formed XML."""
+    raw = _honest_encoding(raw)
     try:
         return DET.fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except (
