@@ -304,3 +304,17 @@ def test_call_for_another_to_act_is_a_request_of_both(nlp: Language) -> None:
 def test_wanting_another_to_act_is_a_request(nlp: Language) -> None:
     ev = only_event(run(nlp, "Vladimir Putin wants Ukraine to withdraw its troops from Donetsk."), "REQUEST")
     assert ev.actors[0] == "Vladimir Putin"
+
+
+def test_narrative_day_dates_the_sentence_that_carries_it_on(nlp: Language) -> None:
+    body = (
+        "Barack Obama arrived in Washington on Thursday for the nuclear summit. "
+        "Mr. Obama first met with Japanese Prime Minister Shinzo Abe."
+    )
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert ev.date == dt.date(2025, 5, 15)
+
+
+def test_undated_background_sentence_stays_undated(nlp: Language) -> None:
+    body = "Barack Obama arrived in Washington on Thursday. Obama met Shinzo Abe in 2014 and in 2015."
+    assert [e.date for e in run(nlp, body).events if e.type.value == "CONSULT"] == [None]

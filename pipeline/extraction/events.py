@@ -477,6 +477,37 @@ def _own_date(
     return None
 
 
+_CONTEXT_SENTENCES = 2  # how far back a narrative's day still dates an undated sentence
+_SEQUENCE_WORDS = frozenset({"then", "first", "later", "together", "afterwards", "afterward", "subsequently"})
+
+
+def _context_date(
+    dates: list[SpacySpan], sent: SpacySpan, published: dt.date | None, mask: list[bool]
+) -> dt.date | None:
+    """The day named just before ('On Thursday, Obama arrived ... He first met Abe'): a narrative's date.
+
+    Only for a sentence with no date phrase of its own, and only from the sentence or two before.
+    """
+    if any(sent.start <= e.start < sent.end for e in dates):
+        return None
+    if not any(t.dep_ == "advmod" and t.lower_ in _SEQUENCE_WORDS for t in sent):
+        return None  # only a sentence that carries the narrative on: 'then', 'first', 'together'
+    lo = sent.start
+    for _ in range(_CONTEXT_SENTENCES):
+        if lo == 0:
+            break
+        lo = sent.doc[lo - 1].sent.start
+    for ent in reversed(dates):
+        if ent.end > sent.start or mask[ent.start] or _is_range(ent):
+            continue
+        if ent.start < lo:
+            break
+        day = resolve_date(ent.text, published, "past", _anchor(dates, ent))
+        if day is not None:
+            return day
+    return None
+
+
 _ANCHOR_WINDOW = 120  # tokens back (a few sentences) in which a named year still dates a narrative
 
 
@@ -790,6 +821,8 @@ def _sentence_drafts(
             continue  # 'who has mediated between ...': background, not a reported event
         if day is None and (etype not in SPEECH_ACTS or _anchored(sent)):
             day = _anaphoric_date(sent, trig, earlier + drafts, actors, status, published)
+        if day is None and status == "occurred":
+            day = _context_date(dates, sent, published, mask)
         lo, hi = _subtree_range(pred)
         time_utc = resolve_time(resolver.doc[lo:hi].text, day)
         confidence = 0.55 + 0.15 * (pred.pos_ == "VERB") + 0.1 * (len(actors) >= 2) + 0.1 * (day is not None)
@@ -866,6 +899,8 @@ def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: b
             continue
         if resolver.index.name_type.get(name) not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
+        if _after_place_prep(resolver.doc, tok) and resolver.index.name_type.get(name) in ("GPE", "LOC"):
+            continue  # 'held in Evian, France': the place of the event, not a party
         actor = resolver.actor_of(name)
         if actor not in out and not _is_city(resolver, name):
             out.append(actor)
@@ -895,8 +930,8 @@ def _typed_drafts(
             out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
             continue
         pred = _typed_predicate(sent, etype)
-        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i]:
-            continue
+        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i] or _trigger_of(pred) is not None:
+            continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
         agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
         if not agents and th.named_subject:
             continue  # the verb's subject must be a named party: 'I met him', 'the sale drew interest'
