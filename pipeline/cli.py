@@ -207,7 +207,7 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
             Path(args.json).write_text(json.dumps(details, indent=2, default=str))
         return 0
     if not (args.articles_dir and args.gold):
-        print("error: give ARTICLES_DIR GOLD.json, or --all, or --ingest DIR", file=sys.stderr)
+        print("error: give ARTICLES_DIR GOLD.json, --all, or --ingest DIR", file=sys.stderr)
         return 2
     from pipeline.tools.sentence_sets import is_sentence_gold
 
@@ -317,11 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="score extraction against a gold file, or every set (--all)")
     evaluate.add_argument("articles_dir", nargs="?")
     evaluate.add_argument("gold", nargs="?")
-    evaluate.add_argument("--ingest", metavar="DIR", help="score ingestion on DIR (files/ + expected.json)")
-    evaluate.add_argument("-v", "--verbose", action="store_true", help="with --ingest: list every miss")
     evaluate.add_argument("--all", action="store_true", help="every set: seeds + SHARED_DIR/eval, one table")
     evaluate.add_argument("--set", action="append", help="with --all: only this set (repeatable)")
     evaluate.add_argument("--folds", type=int, default=5, help="k of the held-out folds of sentence sets")
+    evaluate.add_argument("--ingest", metavar="DIR", help="score ingestion on DIR (files/ + expected.json)")
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="with --ingest: list every miss")
     evaluate.add_argument("--json", help="also write the scores as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
 

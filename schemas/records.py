@@ -103,11 +103,19 @@ class Article(Contract):
         description="First publication as the source states it: ISO date or date-time, offset kept.",
     )
     published_source: str | None = Field(
-        default=None, description="Where `published` came from: metadata, url, dateline, front_matter, text."
+        default=None,
+        description="Where `published` came from: metadata, stamp, url, dateline, front_matter, text.",
     )
     authors: list[str] = Field(default_factory=list)
-    format: str | None = Field(default=None, description="Input format that yielded it (text, html, rss...).")
-    source: str = Field(description="Where the article came from: file path, file:line or stdin:line.")
+    format: str | None = Field(
+        default=None,
+        description="Input format that yielded it: text, markdown, html, feed, json, json-feed, newsml-g2, "
+        "newsml-1, nitf, sgml.",
+    )
+    source: str = Field(
+        description="Where the article came from: file path, file:line, stdin:line, or path#n / url#n for "
+        "the n-th item of a feed or multi-record input."
+    )
     published_at: AwareDatetime = Field(description="When diplofeed published it onto Kafka (UTC).")
 
 

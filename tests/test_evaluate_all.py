@@ -53,3 +53,24 @@ def test_table_has_a_dash_where_a_figure_does_not_apply() -> None:
     assert lines[2].split()[:4] == ["seeds", "articles", "2", "0.950"]
     assert lines[3].split()[-3:] == ["0.250", "0.500", "0.125"]
     assert lines[3].split()[3] == "–"
+
+
+def test_evidence_sentences_group_the_events_of_one_sentence() -> None:
+    from pipeline.tools.evaluate_all import evidence_sentences
+
+    gold = {
+        "format": "diplomatic-gold/1",
+        "articles": {
+            "a.txt": {
+                "events": [
+                    {"type": "CONSULT", "evidence": "They met and agreed."},
+                    {"type": "AGREE", "evidence": "They met and agreed."},
+                    {"type": "CONSULT", "evidence": "They met and agreed."},
+                    {"type": "REQUEST", "evidence": None},
+                ]
+            }
+        },
+    }
+    assert evidence_sentences(gold) == {
+        "a.txt#They met and agreed.": {"plover": ["CONSULT", "AGREE"], "accept": {}, "pairs": []}
+    }

@@ -65,6 +65,10 @@ class FeedServer:
                         return
                     body = (FIXTURES / "relative.atom").read_bytes()
                     self._send(200, body, {"Last-Modified": "Tue, 09 Mar 2021 10:00:00 GMT"})
+                elif self.path == "/gzip.rss":
+                    import gzip
+
+                    self._send(200, gzip.compress(_rss(2)), {"Content-Encoding": "gzip"})
                 elif self.path == "/error.rss":
                     self._send(500, b"internal error", {})
                 elif self.path == "/broken.rss":
@@ -258,3 +262,20 @@ def test_a_feeds_ttl_spaces_its_polls(server: FeedServer, tmp_path: Path) -> Non
     server.growing_body = body
     follower.poll_once()
     assert follower.state.feed(follower.urls[0]).next_poll - clock.now == 300  # 5 minutes, over the 60 s
+
+
+def test_follow_command_line() -> None:
+    from pipeline.cli import build_parser, cmd_follow
+
+    args = build_parser().parse_args(["follow", "http://a.example/rss", "http://b.example/atom", "--once"])
+    assert args.func is cmd_follow and args.feeds == ["http://a.example/rss", "http://b.example/atom"]
+    assert args.once and args.interval == 300.0 and args.max_backoff == 3600.0
+
+
+def test_a_gzip_answer_is_inflated(server: FeedServer, tmp_path: Path) -> None:
+    from pipeline.ingest.follow import FeedState, fetch
+
+    answer = fetch(server.url("/gzip.rss"), FeedState(), timeout_s=5, max_bytes=10**6)
+    assert answer.status == 200 and answer.body.startswith(b"<?xml")
+    bounded = fetch(server.url("/gzip.rss"), FeedState(), timeout_s=5, max_bytes=100)
+    assert bounded.status == 413

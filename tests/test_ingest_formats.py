@@ -363,6 +363,8 @@ def test_stdin_takes_a_pretty_printed_api_document() -> None:
         ("Michigan wins again - ESPN - ESPN", ["ESPN"], "Michigan wins again"),
         ("Europe is Ukraine's lifeline – EUobserver", ["euobserver"], "Europe is Ukraine's lifeline"),
         ("Declaration unacceptable - Alfano", ["ANSA"], "Declaration unacceptable - Alfano"),
+        ("Obama visits Cuba - Yahoo News", ["yahoo"], "Obama visits Cuba"),
+        ("Leaders meet - BBC News", ["BBC"], "Leaders meet"),
     ],
 )
 def test_site_suffix_is_cut_only_when_it_names_the_site(title: str, names: list[str], expected: str) -> None:
@@ -621,3 +623,17 @@ def test_a_browser_saved_page_without_canonical_link_keeps_its_saved_from_url() 
     (article,) = list(articles_from_bytes((saved + page).encode(), "saved.html"))
     assert isinstance(article, Article) and article.format == "html"
     assert article.url == "https://www.harbourtimes.example/world/summit-ends-water-pledge"
+
+
+def test_html_stated_stamps_give_the_clock_time_of_the_chosen_day() -> None:
+    from trafilatura.utils import load_html
+
+    from pipeline.ingest.formats.html import stated_stamps
+
+    page = (
+        '<html><head><script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+        '"datePublished": "2021-05-04T13:36:31+02:00", "dateModified": "2021-05-05T20:13:00+02:00"}]}'
+        '</script><meta property="article:published_time" content="2021-05-04T13:36:31+02:00"></head>'
+        "<body><p>Text.</p></body></html>"
+    )
+    assert stated_stamps(load_html(page)) == ["2021-05-04T13:36:31+02:00", "2021-05-04T13:36:31+02:00"]

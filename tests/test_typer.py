@@ -180,3 +180,27 @@ def test_component_writes_sentence_types(parsed: tuple[list[Views], list[str]], 
     assert [top(s._.plover)[0] for s in sentences] == ["AGREE", "ASSAULT"]
     assert nlp("Kenya and Chile signed an agreement.")._.sentence_types is None  # no article: untouched
     assert views(sentences[0]).masked.startswith("ENT_GPE and ENT_GPE signed")
+
+
+def test_held_out_evaluation_runs_the_real_pipeline_with_each_fold_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.tools import sentence_sets
+
+    root = _write_set(tmp_path / "set", _sentences(seed=4, per_template=3))
+    settings = Settings(shared_dir=tmp_path)
+    assert sentence_sets.trained_on(root, settings) is False  # the shipped typer never saw this set
+    used: list[Path | None] = []
+    real_load = sentence_sets.load_nlp
+
+    def spy(model_name: str, event_model: Path | None = None):  # type: ignore[no-untyped-def]
+        used.append(event_model)
+        return real_load(model_name, event_model)
+
+    monkeypatch.setattr(sentence_sets, "load_nlp", spy)
+    result = sentence_sets.held_out(root, settings, k=2, config=TrainConfig(seed=0, calibration_folds=2))
+    assert len(used) == 2 and None not in used and len(set(used)) == 2  # one trained model per fold
+    assert result.how == "2-fold held-out"
+    assert result.pipeline.sentences == result.classifier.sentences == 36  # type: ignore[union-attr]
+    assert result.classifier is not None and result.classifier.type_recall > 0.8
+    assert result.pipeline.not_extracted == 0

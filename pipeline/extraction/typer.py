@@ -101,6 +101,10 @@ class EventTyper:
     temperature: float
     meta: dict[str, Any] = field(default_factory=dict)
     _parser: Language | None = field(default=None, repr=False)
+    _weights: np.ndarray = field(init=False, repr=False)  # coef.T as float64, converted once
+
+    def __post_init__(self) -> None:
+        self._weights = np.ascontiguousarray(self.coef.T, dtype=np.float64)
 
     # --- training -------------------------------------------------------------------------------
 
@@ -146,7 +150,7 @@ class EventTyper:
         if not items:
             return np.zeros((0, len(self.labels)))
         x = _matrix(self.vectorizers, items)
-        return np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept
+        return np.asarray(x @ self._weights) + self.intercept
 
     def proba_matrix(self, items: Sequence[Views]) -> np.ndarray:
         return softmax(self.temperature * self.decision(items), axis=1)

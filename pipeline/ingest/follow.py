@@ -18,8 +18,9 @@ import re
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,11 @@ class FollowState:
     def load(cls, path: Path) -> FollowState:
         try:
             data = json.loads(path.read_text())
-            feeds = {url: FeedState(**value) for url, value in data.get("feeds", {}).items()}
+            known = {f.name for f in fields(FeedState)}  # a state file of another version still loads
+            feeds = {
+                url: FeedState(**{k: v for k, v in value.items() if k in known})
+                for url, value in data.get("feeds", {}).items()
+            }
             return cls(path, feeds)
         except (FileNotFoundError, ValueError, TypeError, AttributeError):
             return cls(path)
@@ -115,7 +120,11 @@ class Fetched:
 
 def fetch(url: str, state: FeedState, *, timeout_s: float, max_bytes: int) -> Fetched:
     """One conditional GET, bounded to ``max_bytes``."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, */*"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, */*",
+        "Accept-Encoding": "gzip",
+    }
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.modified:
@@ -124,6 +133,8 @@ def fetch(url: str, state: FeedState, *, timeout_s: float, max_bytes: int) -> Fe
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             body = response.read(max_bytes + 1)
+            if len(body) <= max_bytes and response.headers.get("Content-Encoding", "").lower() == "gzip":
+                body = _gunzip(body, max_bytes)
             if len(body) > max_bytes:
                 return Fetched(413, error=f"feed larger than {max_bytes} bytes")
             return Fetched(
@@ -135,6 +146,15 @@ def fetch(url: str, state: FeedState, *, timeout_s: float, max_bytes: int) -> Fe
         return Fetched(error.code, error=f"HTTP {error.code}")
     except (urllib.error.URLError, OSError, ValueError) as error:
         return Fetched(0, error=f"network: {error}")
+
+
+def _gunzip(body: bytes, max_bytes: int) -> bytes:
+    """A gzip body inflated to at most ``max_bytes + 1`` bytes (a compression bomb stays bounded)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return inflater.decompress(body, max_bytes + 1)
+    except zlib.error:
+        return body
 
 
 class FeedFollower:

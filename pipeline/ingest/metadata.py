@@ -266,8 +266,8 @@ def clean_title(title: str | None, names: list[str]) -> str | None:
     """The headline without the site-name suffix.
 
     After " | " everything is a site or section name (headlines do not use pipes); a " - X" tail
-    is cut only when X is one of the article's names (outlet, site name, domain), so a hyphen that
-    belongs to the headline ("... unacceptable - Alfano") stays.
+    is cut only when X is one of the article's names (outlet, site name, domain; "Yahoo News" for
+    yahoo.com), so a hyphen that belongs to the headline ("... unacceptable - Alfano") stays.
     """
     title = squash(title)
     if not title:
@@ -275,12 +275,19 @@ def clean_title(title: str | None, names: list[str]) -> str | None:
     if " | " in title:
         head = title.split(" | ", 1)[0].strip()
         title = head or title
-    keys = {_key(name) for name in names if name and _key(name)}
+    keys = {_key(name) for name in names if name and len(_key(name)) >= 3}
     while True:
         match = _DASH_TAIL.search(title)
-        if not match or _key(match["tail"]) not in keys or match.start() == 0:
+        if not match or match.start() == 0 or not _names_site(_key(match["tail"]), keys):
             return title
         title = title[: match.start()].rstrip()
+
+
+def _names_site(tail: str, keys: set[str]) -> bool:
+    """The tail is one of the site's names, or that name with more words ("Yahoo News" for yahoo)."""
+    return any(
+        tail == key or (len(tail) >= 3 and (tail.startswith(key) or key.startswith(tail))) for key in keys
+    )
 
 
 def name_candidates(draft: Draft) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline.config import REPO, Settings
 from pipeline.tools.evaluate import Report
-from pipeline.tools.evaluate_sentences import SentenceReport
+from pipeline.tools.evaluate_sentences import SentenceReport, score_sentences
 from pipeline.tools.offline import score_folder
 from pipeline.tools.sentence_sets import evaluate_sentence_set, is_sentence_gold
 
@@ -123,6 +123,37 @@ def evaluate_sets(
         else:
             report = score_folder(s.articles, s.gold, settings)
             yield article_row(s.name, s.kind, report), report.to_dict()
+            if s.kind == "articles":
+                evidence = typer_on_evidence(json.loads(s.gold.read_text(encoding="utf-8")), settings)
+                yield sentence_row(s.name, "gold evidence, typer only", evidence), {}
+
+
+def evidence_sentences(gold: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An article gold's evidence sentences as a sentence gold: each sentence's distinct event types."""
+    sentences: dict[str, dict[str, Any]] = {}
+    for name, article in sorted((gold.get("articles") or {}).items()):
+        for event in article.get("events") or []:
+            if event.get("evidence") and event.get("type"):
+                entry = sentences.setdefault(
+                    f"{name}#{event['evidence']}", {"plover": [], "accept": {}, "pairs": []}
+                )
+                if event["type"] not in entry["plover"]:
+                    entry["plover"].append(event["type"])
+    return sentences
+
+
+def typer_on_evidence(gold: dict[str, Any], settings: Settings) -> SentenceReport:
+    """The configured typer's top type for each gold evidence sentence (real text it never trained on).
+
+    A diagnostic of how the typer's training labels carry over to the project's own annotation.
+    """
+    from pipeline.extraction.typer import EventTyper, top
+
+    sentences = evidence_sentences(gold)
+    typer = EventTyper.load(settings.event_model)
+    probs = typer.predict_proba([key.split("#", 1)[1] for key in sentences])
+    predicted = {key: [{"type": top(p)[0], "actors": []}] for key, p in zip(sentences, probs, strict=True)}
+    return score_sentences(predicted, sentences)
 
 
 def format_table(rows: list[Row]) -> str:

@@ -37,6 +37,40 @@ def _page_facts(tree: Any) -> dict[str, str | None]:
     }
 
 
+_PUBLISHED_XPATHS = (
+    '//meta[@property="article:published_time"]/@content',
+    '//meta[@itemprop="datePublished"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    '//meta[@name="pubdate" or @name="publishdate" or @name="date"]/@content',
+)
+
+
+def stated_stamps(tree: Any) -> list[str]:
+    """Full publication stamps the page states in its metadata (Open Graph, microdata, JSON-LD):
+    the same day as htmldate's choice, they give its clock time and offset."""
+    import json
+
+    values = [str(v) for xpath in _PUBLISHED_XPATHS for v in tree.xpath(xpath)]
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            values.extend(_json_ld_dates(json.loads(script)))
+        except (ValueError, RecursionError):
+            continue
+    stamps = [iso_stamp(v) for v in values]
+    return [stamp for stamp in stamps if stamp and len(stamp) > 10]
+
+
+def _json_ld_dates(node: Any, depth: int = 0) -> list[str]:
+    if depth > 6:
+        return []
+    if isinstance(node, list):
+        return [d for item in node for d in _json_ld_dates(item, depth + 1)]
+    if not isinstance(node, dict):
+        return []
+    found = [str(node["datePublished"])] if isinstance(node.get("datePublished"), str) else []
+    return found + _json_ld_dates(node.get("@graph"), depth + 1)
+
+
 def _published(tree: Any) -> str | None:
     from htmldate import find_date
 
@@ -66,12 +100,19 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
         yield Rejection("invalid_field", "the HTML page could not be parsed")
         return
     facts = _page_facts(tree)
+    stamps = stated_stamps(tree)
     if not facts["url"]:
         saved = _SAVED_FROM.search(raw[:2048])
         facts["url"] = saved.group(1).decode("ascii", "replace") if saved else None
     published = _published(tree)
+    # fast: no second extractor to compare with (a third of the time; same text on real pages)
     result = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        fast=True,
     )
     data: dict[str, Any] = {}
     if result is not None:
@@ -99,7 +140,7 @@ def _parse(raw: bytes, limits: Limits) -> Iterator[Draft | Rejection]:
         authors=unique_authors,
         language=facts["language"] or data.get("language"),
         site_names=site_names,
-        dates=[(published, "metadata")] if published else [],
+        dates=[(stamp, "metadata") for stamp in ([published] if published else []) + stamps],
         format="html",
     )
 
