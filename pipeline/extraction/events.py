@@ -899,7 +899,8 @@ def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: b
             continue
         if resolver.index.name_type.get(name) not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
-        if _after_place_prep(resolver.doc, tok) and resolver.index.name_type.get(name) in ("GPE", "LOC"):
+        venue = _after_place_prep(resolver.doc, tok) and resolver.index.name_type.get(name) in ("GPE", "LOC")
+        if venue and not whole:
             continue  # 'held in Evian, France': the place of the event, not a party
         actor = resolver.actor_of(name)
         if actor not in out and not _is_city(resolver, name):
@@ -930,7 +931,7 @@ def _typed_drafts(
             out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
             continue
         pred = _typed_predicate(sent, etype)
-        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i] or _trigger_of(pred) is not None:
+        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i] or (th.defer and _trigger_of(pred) is not None):
             continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
         agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
         if not agents and th.named_subject:

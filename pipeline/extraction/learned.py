@@ -45,10 +45,11 @@ class Thresholds:
     second: float = 0.3  # a second type next to a confident first one ('talks ended with a swap')
     lone: float = 0.95  # a new event with one named actor only (else two are needed)
     named_subject: bool = True  # a new event's verb must have a named party as its subject
+    defer: bool = True  # no new event on a verb the rules read and turned down ('agreed to buy')
 
 
 THRESHOLDS = Thresholds()
-ALONE = Thresholds(new=0.25, lone=0.3, named_subject=False)
+ALONE = Thresholds(new=0.25, lone=0.3, named_subject=False, defer=False)
 
 
 class Typer(Protocol):
