@@ -925,8 +925,11 @@ def _typed_drafts(
     other actors the sentence names, and needs two of them (one when the typer is sure), one political.
     """
     out: list[Draft] = []
+    refused = {hit[0] for hit in (_trigger_of(t) for t in sent) if hit} if found and etypes else set()
     for etype, prob in etypes:
         if found:
+            if etype in refused:
+                continue  # the rules read this type here and turned it down ('agreed to pause tariffs')
             base = found[0]
             out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
             continue

@@ -49,7 +49,7 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
-ALONE = Thresholds(new=0.25, lone=0.3, named_subject=False, defer=False)
+ALONE = Thresholds(add=0.5, new=0.25, lone=0.3, named_subject=False, defer=False)
 
 
 class Typer(Protocol):
