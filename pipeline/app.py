@@ -5,7 +5,7 @@ and background tasks are attached to the app, in data-flow order::
 
     articles ──extract──▶ entities, quotes, events (keyed by article id)
                  └──────▶ dead-letters
-    events ──group_by(type)──▶ feed-events ──feed──▶ diplomatic-feed (compacted, keyed by item id)
+    events ──feed-route(anchor)──▶ feed-events ──feed──▶ diplomatic-feed (compacted, keyed by item id)
     diplomatic-feed ──feed view──▶ HTTP /feed, /feed.atom, /feed/{id}, page
 
 Nothing is a module global: the app is built from a ``Settings`` and a
@@ -116,7 +116,7 @@ def build_pipeline(settings: Settings, metrics: Metrics) -> Pipeline:
         feed_view=FeedView(),
     )
     extract.register(app, topics, pipeline.extractor, metrics, settings)
-    feed.register(app, topics, pipeline.tables, metrics, pipeline.horizon)
+    feed.register(app, topics, pipeline.tables, metrics, pipeline.horizon, settings)
     web.register(app, pipeline.feed_view, metrics, pipeline.horizon)
     monitoring.register(app, settings, metrics, pipeline.extractor, pipeline.feed_view)
     return pipeline

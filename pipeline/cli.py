@@ -248,6 +248,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    if args.sink:
+        from pipeline.tools.bench_sink import run_sink_bench
+
+        figures = run_sink_bench()
+        if args.kafka:
+            from pipeline.tools.bench_sink import run_kafka_sink
+
+            figures["kafka"] = run_kafka_sink(settings)
+            print(f"through Kafka: {json.dumps(figures['kafka'])}", flush=True)
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, indent=2))
+        return 0 if figures["flatness"] <= 2 and figures["max_changelog_record_bytes"] < 100_000 else 1
     if args.ingest:
         from pipeline.tools.ingest_bench import run_ingest_bench
 
@@ -343,6 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--articles", type=int, default=300)
     bench.add_argument("--json", help="write the figures as JSON")
     bench.add_argument("--smoke", action="store_true", help="tiny run that checks the benchmark works")
+    bench.add_argument(
+        "--sink", action="store_true", help="feed sink alone, 10k/100k/1M events in the window (pure)"
+    )
+    bench.add_argument("--kafka", action="store_true", help="with --sink: also a shorter run through Kafka")
     bench.add_argument("--ingest", metavar="DIR", help="parsing articles/s per input format of DIR's files")
     bench.set_defaults(func=cmd_bench)
     return parser

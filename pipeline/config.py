@@ -8,10 +8,19 @@ Kafka tools.  The README's configuration table lists them all.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from schemas.records import PloverType
+
+#: The default feed: diplomatic interaction, not force (the MOBILIZE/COERCE/ASSAULT end of PLOVER).
+_P = PloverType
+DIPLOMATIC_TYPES: tuple[PloverType, ...] = (
+    *(_P.AGREE, _P.CONSULT, _P.SUPPORT, _P.CONCEDE, _P.COOPERATE, _P.AID, _P.RETREAT),
+    *(_P.REQUEST, _P.ACCUSE, _P.REJECT, _P.THREATEN, _P.PROTEST, _P.SANCTION),
+)
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
@@ -78,6 +87,14 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=16, ge=1, description="Articles parsed per nlp.pipe call.")
     batch_timeout_s: float = Field(default=0.2, gt=0, description="Longest wait to fill a parse batch.")
     feed_horizon_days: float = Field(default=7.0, gt=0, description="Rolling window behind the newest event.")
+    feed_types: Annotated[tuple[PloverType, ...], NoDecode] = Field(
+        default=DIPLOMATIC_TYPES,
+        description="PLOVER types the feed merges (DIPLOFEED_FEED_TYPES, space or comma separated); "
+        "the events topic carries all 16.",
+    )
+    feed_expiry_interval_s: float = Field(
+        default=30.0, gt=0, description="How often the worker's timer expires items that went quiet."
+    )
     session_timeout_s: float = Field(
         default=45.0,
         ge=6.0,
@@ -99,6 +116,16 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, description="Broker data, worker state, logs.")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Resolved Kafka classpath.")
     log_level: str = "INFO"
+
+    @field_validator("feed_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: Any) -> Any:
+        """'AGREE CONSULT' or 'AGREE,CONSULT' (any case) -> a sorted tuple of types."""
+        if isinstance(value, str):
+            value = [PloverType(t.strip().upper()) for t in value.replace(",", " ").split()]
+            if not value:
+                raise ValueError("DIPLOFEED_FEED_TYPES names no type")
+        return tuple(sorted(set(value), key=lambda t: t.value)) if isinstance(value, list | tuple) else value
 
     @property
     def bootstrap_servers(self) -> str:

@@ -441,6 +441,115 @@ def seat_code(text: str) -> str | None:
     return GOVERNMENT_SEATS.get(fold(_strip_the(text)).strip(" .'’"))
 
 
+#: Regions that are no state and no city: continents, sea and mountain regions, historical lands.
+#: Entities label them LOC (FORMAT.md scores PERSON, ORG and GPE: a region is none of them).
+REGIONS: frozenset[str] = frozenset(
+    {
+        "europe",
+        "asia",
+        "africa",
+        "north america",
+        "south america",
+        "latin america",
+        "central asia",
+        "east asia",
+        "southeast asia",
+        "south asia",
+        "eastern europe",
+        "western europe",
+        "central europe",
+        "middle east",
+        "the middle east",
+        "near east",
+        "north africa",
+        "sub-saharan africa",
+        "west africa",
+        "east africa",
+        "horn of africa",
+        "sahel",
+        "balkans",
+        "western balkans",
+        "caucasus",
+        "south caucasus",
+        "baltics",
+        "scandinavia",
+        "gulf",
+        "persian gulf",
+        "arctic",
+        "antarctica",
+        "pacific",
+        "indo-pacific",
+        "asia-pacific",
+        "atlantic",
+        "mediterranean",
+        "black sea",
+        "red sea",
+        "south china sea",
+        "east china sea",
+        "korean peninsula",
+        "korea",
+        "donbas",
+        "donbass",
+        "levant",
+        "west",
+        "the west",
+        "global south",
+        "kashmir",
+    }
+)
+
+#: Provinces, regions and cities in the news that pycountry names differently (its subdivisions use
+#: local transliterations: "Donets'ka Oblast'"), with their country: places, so GPE.
+NEWS_PLACES: dict[str, str] = {
+    "crimea": "UKR",
+    "donetsk": "UKR",
+    "luhansk": "UKR",
+    "lugansk": "UKR",
+    "zaporizhzhia": "UKR",
+    "zaporizhia": "UKR",
+    "zaporozhye": "UKR",
+    "kherson": "UKR",
+    "dnipro": "UKR",
+    "lviv": "UKR",
+    "mariupol": "UKR",
+    "bakhmut": "UKR",
+    "sumy": "UKR",
+    "sevastopol": "UKR",
+    "kursk": "RUS",
+    "belgorod": "RUS",
+    "siberia": "RUS",
+    "chechnya": "RUS",
+    "xinjiang": "CHN",
+    "tibet": "CHN",
+    "hong kong": "CHN",
+    "gyeongju": "KOR",
+    "alaska": "USA",
+    "california": "USA",
+    "texas": "USA",
+    "florida": "USA",
+    "idlib": "SYR",
+    "aleppo": "SYR",
+    "homs": "SYR",
+    "darfur": "SDN",
+    "rafah": "PSE",
+    "khan younis": "PSE",
+}
+
+
+def is_region(text: str) -> bool:
+    """True for a region that is no state or city ('Europe', 'the Middle East', 'Donbas')."""
+    return place_key(text) in REGIONS or fold(text).strip() in REGIONS
+
+
+def is_place(text: str) -> bool:
+    """True for a country, capital, city or province the tables name ('Crimea', 'Geneva', 'Iran').
+
+    pycountry's subdivisions are left out: their names are also surnames and words ('Kerry', 'Western').
+    """
+    key = place_key(text)
+    return bool(countries_named(text)) or any(key in table for table in (CAPITALS, OTHER_CITIES, NEWS_PLACES))
+
+
 def place_key(text: str) -> str:
     """A place name folded for lookup: case, accents, punctuation and a leading 'the' ignored."""
     return re.sub(r"[^\w ]+", "", fold(_strip_the(text))).strip()
@@ -465,7 +574,7 @@ def _place_table() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]
         country = pycountry.countries.get(alpha_2=sub.country_code)
         if country is not None:
             places[place_key(sub.name)].add(country.alpha_3)
-    for table in (CAPITALS, OTHER_CITIES):
+    for table in (CAPITALS, OTHER_CITIES, NEWS_PLACES):
         for city, code in table.items():
             places[place_key(city)].add(code)
     return (

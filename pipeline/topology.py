@@ -127,11 +127,11 @@ FEED_EVENTS = TopicDef(
     "feed-events",
     "feed_events",
     Event,
-    key="merge block key (the feed stage's repartition key)",
+    key="anchor: the participant with the smallest stable hash (pipeline.feed.route; the merge block prefix)",
     description="Events re-keyed so that every report of one real-world occasion meets in one place.",
     partitioning=Partitioning.STAGES,
-    producers=("feed agent",),
-    consumers=("feed sink",),
+    producers=("feed-route agent",),
+    consumers=("feed agent (sink)",),
     lagged=True,
 )
 FEED = TopicDef(

@@ -91,6 +91,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "DIPLOFEED_ARTICLES_PARTITIONS": str(settings.articles_partitions),
             "DIPLOFEED_FEED_HORIZON_DAYS": str(settings.feed_horizon_days),
             "DIPLOFEED_SESSION_TIMEOUT_S": str(settings.session_timeout_s),
+            "DIPLOFEED_FEED_TYPES": " ".join(t.value for t in settings.feed_types),
+            "DIPLOFEED_FEED_EXPIRY_INTERVAL_S": str(settings.feed_expiry_interval_s),
         }
     )
     return env

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.config import Settings
@@ -40,3 +42,16 @@ def test_session_timeout_reaches_faust(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("DIPLOFEED_SESSION_TIMEOUT_S", "2")  # under the broker's group.min.session.timeout.ms
     with pytest.raises(ValueError, match="session_timeout_s"):
         Settings()
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Configuration") : readme.index("### Using an existing Kafka")]
+    missing = []
+    for name in Settings.model_fields:
+        env = "KAFKA_BOOTSTRAP_SERVERS" if name == "kafka_bootstrap_servers" else f"DIPLOFEED_{name.upper()}"
+        # grouped rows name the shared prefix once: `DIPLOFEED_KAFKA_SSL_CAFILE` / `_CERTFILE` / `_KEYFILE`
+        suffix = "_" + env.rsplit("_", 1)[-1]
+        if env not in section and f"`{suffix}`" not in section:
+            missing.append(env)
+    assert not missing, f"add to the README's configuration table: {missing}"

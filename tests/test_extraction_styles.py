@@ -164,11 +164,12 @@ def test_org_anaphor_and_government_speakers(nlp: Language) -> None:
     assert speakers(ex) == [("Hamas", "empty the deal"), ("Sudan", "will not negotiate")]
 
 
-def test_quote_spanning_paragraphs_is_one_quote(nlp: Language) -> None:
+def test_quote_spanning_paragraphs_is_one_quote_per_paragraph(nlp: Language) -> None:
     body = '"People are trapped. They have nothing left.\n"I appeal to all parties," Antonio Guterres said.'
     ex = run(nlp, body)
     assert speakers(ex) == [
-        ("Antonio Guterres", "People are trapped. They have nothing left. I appeal to all parties,")
+        ("Antonio Guterres", "People are trapped. They have nothing left."),
+        ("Antonio Guterres", "I appeal to all parties,"),
     ]
 
 

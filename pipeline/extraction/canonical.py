@@ -51,6 +51,7 @@ def _join_first_names(by_key: dict[str, list[tuple[int, RawMention]]]) -> None:
     """A bare one-word name that is the first word of exactly one full name joins it.
 
     'Sir Keir' (title stripped) joins 'Keir Starmer'; 'Xi' joins 'Xi Jinping' (family name first).
+    Of several owners, one mentioned at least three times as often as the next takes it.
     """
     firsts: dict[str, set[str]] = {}
     for key, group in by_key.items():
@@ -63,6 +64,11 @@ def _join_first_names(by_key: dict[str, list[tuple[int, RawMention]]]) -> None:
         if any(len(m.name.split()) > 1 for _, m in group):
             continue
         owners = firsts.get(key, set()) - {key}
+        if len(owners) > 1:
+            # 'Lee' with 'Lee Jae Myung' (21 mentions) and 'Lee Jae-yong' (2): the one the article is about.
+            ranked = sorted(owners, key=lambda k: -len(by_key.get(k, [])))
+            if len(by_key.get(ranked[0], [])) >= 3 * len(by_key.get(ranked[1], [])):
+                owners = {ranked[0]}
         if len(owners) == 1:
             by_key[owners.pop()].extend(group)
             del by_key[key]

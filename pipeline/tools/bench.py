@@ -238,6 +238,8 @@ def worker_env(settings: Settings) -> dict[str, str]:
         if value is None:
             env.pop(key, None)
             continue
+        if isinstance(value, list | tuple):  # feed_types: the space-separated form the setting reads
+            value = " ".join(str(getattr(v, "value", v)) for v in value)
         env[key] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
     env["KAFKA_BOOTSTRAP_SERVERS"] = settings.bootstrap_servers
     return env

@@ -117,6 +117,14 @@ class Report:
     location: Accuracy = field(default_factory=Accuracy)
     feed_precision: float | None = None
     feed_recall: float | None = None
+    #: Real-world events (gold ``event_key``) reported by two or more articles, and how many of them
+    #: the feed made one item of: every article's report found and all in that item.
+    feed_multi: int = 0
+    feed_multi_one_item: int = 0
+    #: Of those, the ones whose reports were found in two or more articles, and how many of these
+    #: found reports are all in one item (merging measured apart from extraction recall).
+    feed_multi_found: int = 0
+    feed_multi_found_one_item: int = 0
     articles: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,7 +135,14 @@ class Report:
         }
         feed = None
         if self.feed_precision is not None:
-            feed = {"bcubed_precision": self.feed_precision, "bcubed_recall": self.feed_recall}
+            feed = {
+                "bcubed_precision": self.feed_precision,
+                "bcubed_recall": self.feed_recall,
+                "multi_article_events": self.feed_multi,
+                "multi_article_one_item": self.feed_multi_one_item,
+                "multi_article_found": self.feed_multi_found,
+                "multi_article_found_one_item": self.feed_multi_found_one_item,
+            }
         return {
             "articles": self.articles,
             "entities": self.entities.as_dict(),
@@ -275,6 +290,7 @@ def score(
         for event_id in item.get("event_ids") or []:
             item_of[str(event_id)] = str(item.get("id"))
     elements: list[tuple[str, str | None]] = []
+    files_of: list[str] = []
     for file, gold_article in (gold.get("articles") or {}).items():
         report.articles += 1
         pred = predictions.get(file) or {}
@@ -300,9 +316,44 @@ def score(
         for gi, pi in pairs:
             key = str(gold_events[gi].get("event_key") or f"{file}#{gi}")
             elements.append((key, item_of.get(str(pred_events[pi].get("id")))))
+            files_of.append(file)
     if feed is not None:
         report.feed_precision, report.feed_recall = _bcubed(elements)
+        multi = _multi_article(gold, elements, files_of)
+        (
+            report.feed_multi,
+            report.feed_multi_one_item,
+            report.feed_multi_found,
+            report.feed_multi_found_one_item,
+        ) = multi
     return report
+
+
+def _multi_article(
+    gold: dict[str, Any], elements: list[tuple[str, str | None]], files_of: list[str]
+) -> tuple[int, int, int, int]:
+    """Events reported by 2+ articles: (all, whose every report was found and is in one item,
+    whose reports were found in 2+ articles, whose found reports are all in one item)."""
+    reports: dict[str, set[str]] = {}
+    counts: Counter[str] = Counter()
+    for file, article in (gold.get("articles") or {}).items():
+        for event in article.get("events") or []:
+            if event.get("event_key"):
+                reports.setdefault(str(event["event_key"]), set()).add(file)
+                counts[str(event["event_key"])] += 1
+    items: dict[str, list[str | None]] = {}
+    found_in: dict[str, set[str]] = {}
+    for (key, item), file in zip(elements, files_of, strict=True):
+        items.setdefault(key, []).append(item)
+        found_in.setdefault(key, set()).add(file)
+    multi = [key for key, files in reports.items() if len(files) > 1]
+
+    def one_item(key: str) -> bool:
+        return len(set(items[key])) == 1 and items[key][0] is not None
+
+    whole = sum(1 for key in multi if len(items.get(key, [])) == counts[key] and one_item(key))
+    found = [key for key in multi if len(found_in.get(key, set())) > 1]
+    return len(multi), whole, len(found), sum(1 for key in found if one_item(key))
 
 
 def format_report(report: Report) -> str:
@@ -323,6 +374,14 @@ def format_report(report: Report) -> str:
         lines.append(f"{name:<10} {acc.value:6.3f} {acc.correct:5d} {acc.total:5d}")
     if report.feed_precision is not None:
         lines.append(f"feed B-cubed precision {report.feed_precision:.3f} recall {report.feed_recall:.3f}")
+        if report.feed_multi:
+            share = report.feed_multi_one_item / report.feed_multi
+            lines.append(
+                f"feed events reported by 2+ articles that are one item: "
+                f"{report.feed_multi_one_item}/{report.feed_multi} ({share:.0%}); "
+                f"of those found in 2+ articles, one item: "
+                f"{report.feed_multi_found_one_item}/{report.feed_multi_found}"
+            )
     return "\n".join(lines)
 
 

@@ -1,0 +1,85 @@
+"""The layout of an article body: its paragraphs, and which of them are prose.
+
+Quotes and entities are taken from the article's own sentences only: headings, teasers, menus
+and captions that a scraper left in the body are lines with no final stop, and the headline
+repeats the title.
+"""
+
+from __future__ import annotations
+
+from pipeline.geography import fold
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every paragraph: a line break ends one, unless the next line goes on in
+    lower case after a line with no final stop (hard-wrapped text, a link unwrapped by a scraper)."""
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if text[start:i].strip():
+                lines.append((start, i))
+            start = i + 1
+    if text[start:].strip():
+        lines.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for line in lines:
+        if out and continues(text, out[-1][1], line[0]):
+            out[-1] = (out[-1][0], line[1])
+        else:
+            out.append(line)
+    return out
+
+
+def continues(text: str, prev_end: int, start: int) -> bool:
+    """True when the line at ``start`` carries on the sentence the line ending at ``prev_end`` began."""
+    first = text[start:].lstrip()[:1]
+    last = text[:prev_end].rstrip()[-1:]
+    return first.islower() and last not in ".!?:;"
+
+
+#: Paragraphs longer than this are prose even without a final stop (scraped text run together).
+_MAX_HEADING_WORDS = 25
+_STOPS = ".!?…:;"
+_CLOSERS = "\"”’')]»"
+
+
+def is_prose(text: str, start: int, end: int) -> bool:
+    """False for headings, teasers, menus and captions: short lines with no final stop.
+
+    Quotes there are headline style ("'Open War' Warning as ...") and the reader meets them again
+    in the article's own sentences.
+    """
+    line = text[start:end].rstrip()
+    if not line or len(line.split()) > _MAX_HEADING_WORDS:
+        return bool(line)
+    if line[-1] in _STOPS:
+        return True
+    # A closing mark or bracket ends a sentence only after a stop ('... "a disaster."'), not a headline.
+    body = line.rstrip(_CLOSERS)
+    return len(body) < len(line) and body[-1:] in _STOPS + ","
+
+
+def headline_lines(text: str, title: str | None) -> tuple[tuple[int, int], ...]:
+    """Paragraphs of the body that repeat the article's headline (with or without a site-name suffix)."""
+    if not title:
+        return ()
+    head = _folded(title)
+    out = []
+    for start, end in paragraphs(text):
+        line = _folded(text[start:end])
+        if line and (
+            line == head or (len(line.split()) >= 3 and (line.startswith(head) or head.startswith(line)))
+        ):
+            out.append((start, end))
+    return tuple(out)
+
+
+def _folded(text: str) -> str:
+    return " ".join("".join(ch for ch in fold(text) if ch.isalnum() or ch.isspace()).split())
+
+
+def prose_paragraphs(text: str, title: str | None) -> list[tuple[int, int]]:
+    """The paragraphs that are the article's own sentences: not its headline, not headings or menus."""
+    skip = headline_lines(text, title)
+    return [(s, e) for s, e in paragraphs(text) if (s, e) not in skip and is_prose(text, s, e)]
