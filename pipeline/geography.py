@@ -418,6 +418,29 @@ OTHER_CITIES: dict[str, str] = {
 }
 
 
+#: Seats of government news uses for the state itself ("the Kremlin said" -> Russia), alpha-3 by name.
+GOVERNMENT_SEATS: dict[str, str] = {
+    "kremlin": "RUS",
+    "white house": "USA",
+    "state department": "USA",
+    "pentagon": "USA",
+    "downing street": "GBR",
+    "foreign office": "GBR",
+    "elysee": "FRA",
+    "elysee palace": "FRA",
+    "quai d'orsay": "FRA",
+    "zhongnanhai": "CHN",
+    "blue house": "KOR",
+    "cheong wa dae": "KOR",
+    "bankova": "UKR",
+}
+
+
+def seat_code(text: str) -> str | None:
+    """Alpha-3 of the state a seat of government stands for ('the Kremlin' -> 'RUS'), else None."""
+    return GOVERNMENT_SEATS.get(fold(_strip_the(text)).strip(" .'’"))
+
+
 #: Regions that are no state and no city: continents, sea and mountain regions, historical lands.
 #: Entities label them LOC (FORMAT.md scores PERSON, ORG and GPE: a region is none of them).
 REGIONS: frozenset[str] = frozenset(

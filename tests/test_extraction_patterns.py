@@ -226,3 +226,95 @@ def test_entity_canonicalisation(nlp: Language) -> None:
 def test_entity_junk_dropped(nlp: Language) -> None:
     ex = run(nlp, "Photo by X/ @afronomista. Hour: 11:22 am. Officials in Kyiv met on Tuesday.")
     assert all("@" not in e.name and e.name != "Hour" for e in ex.entities)
+
+
+# --- events on real news: actors and spans (issue 15) -------------------------------------------
+
+
+def test_demonym_group_gives_both_countries(nlp: Language) -> None:
+    ev = only_event(run(nlp, "Turkish and Greek diplomats held talks in Athens on Friday."), "CONSULT")
+    assert set(ev.actors) == {"Turkey", "Greece"}
+    assert ev.date == dt.date(2025, 5, 16)
+
+
+def test_demonym_on_a_thing_is_no_party(nlp: Language) -> None:
+    ev = only_event(
+        run(nlp, "Mark Carney announced 2 billion Canadian dollars in military aid for Kyiv."), "AID"
+    )
+    assert "Canada" not in ev.actors
+
+
+def test_seat_of_government_stands_for_its_state(nlp: Language) -> None:
+    body = "On Tuesday, delegations from Washington and the Kremlin met in Riyadh."
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert set(ev.actors) == {"United States", "Russia"}
+
+
+def test_split_coordinated_subject_keeps_every_party(nlp: Language) -> None:
+    body = "Officials from Russia, Ukraine, and the United States began talks in Abu Dhabi on Friday."
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert set(ev.actors) == {"Russia", "Ukraine", "United States"}
+    assert ev.date == dt.date(2025, 5, 16)
+
+
+@pytest.mark.parametrize(
+    ("when", "day"),
+    [("on Friday and Saturday", dt.date(2025, 5, 16)), ("on May 14 and 15", dt.date(2025, 5, 14))],
+)
+def test_span_of_days_is_dated_by_its_start(nlp: Language, when: str, day: dt.date) -> None:
+    ev = only_event(run(nlp, f"Marco Rubio met Sergei Lavrov in Riyadh {when}."), "CONSULT")
+    assert ev.date == day
+
+
+def test_narrative_year_dates_the_days_that_follow(nlp: Language) -> None:
+    body = (
+        "The first talks between Russia and Ukraine took place in February 2022. "
+        "On March 10, Dmytro Kuleba met Sergei Lavrov in Antalya."
+    )
+    met = [e for e in run(nlp, body).events if "Dmytro Kuleba" in e.actors]
+    assert [e.date for e in met] == [dt.date(2022, 3, 10)]
+
+
+def test_coming_day_in_the_new_year(nlp: Language) -> None:
+    ex = run(nlp, "Lee Jae Myung will meet Xi Jinping in Beijing on Jan. 5.", published=dt.date(2025, 12, 30))
+    assert only_event(ex, "CONSULT").date == dt.date(2026, 1, 5)
+
+
+def test_possessed_demand_is_a_request_of_its_owner(nlp: Language) -> None:
+    ex = run(nlp, "Greece rejected Turkey's demand that it withdraw its ships from the Aegean.")
+    assert set(only_event(ex, "REJECT").actors) >= {"Greece", "Turkey"}
+    assert only_event(ex, "REQUEST").actors[0] == "Turkey"
+
+
+def test_group_pronoun_takes_the_parties_just_named(nlp: Language) -> None:
+    body = (
+        "Emmanuel Macron met Olaf Scholz in Paris on Friday. "
+        "Together, they warned Russia would face tougher sanctions."
+    )
+    ev = only_event(run(nlp, body), "THREATEN")
+    assert set(ev.actors) == {"Emmanuel Macron", "Olaf Scholz", "Russia"}
+
+
+def test_call_for_another_to_act_is_a_request_of_both(nlp: Language) -> None:
+    body = "Narendra Modi met Shigeru Ishiba and both called for Pakistan to end cross-border attacks."
+    ev = only_event(run(nlp, body), "REQUEST")
+    assert set(ev.actors) == {"Narendra Modi", "Shigeru Ishiba", "Pakistan"}
+
+
+def test_wanting_another_to_act_is_a_request(nlp: Language) -> None:
+    ev = only_event(run(nlp, "Vladimir Putin wants Ukraine to withdraw its troops from Donetsk."), "REQUEST")
+    assert ev.actors[0] == "Vladimir Putin"
+
+
+def test_narrative_day_dates_the_sentence_that_carries_it_on(nlp: Language) -> None:
+    body = (
+        "Barack Obama arrived in Washington on Thursday for the nuclear summit. "
+        "Mr. Obama first met with Japanese Prime Minister Shinzo Abe."
+    )
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert ev.date == dt.date(2025, 5, 15)
+
+
+def test_undated_background_sentence_stays_undated(nlp: Language) -> None:
+    body = "Barack Obama arrived in Washington on Thursday. Obama met Shinzo Abe in 2014 and in 2015."
+    assert [e.date for e in run(nlp, body).events if e.type.value == "CONSULT"] == [None]

@@ -76,9 +76,66 @@ TIME_RE = re.compile(
 )
 
 
-def resolve_date(text: str, published: dt.date | None, direction: Direction = "past") -> dt.date | None:
-    """The calendar day a date expression names, or None when it does not fix one day."""
-    low = text.lower().replace("’s", "").replace("'s", "").strip()
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|\band\b|\bto\b|\buntil\b|\bthrough\b|\bthru\b)\s*", re.IGNORECASE)
+
+
+def range_start(text: str) -> str:
+    """The first day of a span ('Friday and Saturday', 'December 14 and 15', '14-15 Dec'), else text.
+
+    A span's month may be written once, on either side: it is carried to the first day.
+    """
+    parts = [p for p in _RANGE_SEP.split(text.strip()) if p]
+    if len(parts) < 2 or _ISO_DATE.search(text):
+        return text
+    first, rest = parts[0], " ".join(parts[1:])
+    month = _MONTH.search(rest)
+    if not _MONTH.search(first) and month and _HAS_DAY_NUMBER.fullmatch(first.strip()):
+        first = f"{first} {month[0]}"
+    year = _HAS_YEAR.search(rest)
+    if year and not _HAS_YEAR.search(first):
+        first = f"{first} {year[0]}"
+    return first
+
+
+_MONTH_NUMBERS: dict[str, int] = {name.lower()[:3]: i for i, name in enumerate(calendar.month_name) if name}
+
+
+def anchor_date(text: str) -> dt.date | None:
+    """The earliest day a phrase that names a year can mean ('in February 2022' -> 2022-02-01).
+
+    Narratives of past years date what follows by it: 'On March 10' after 'in February 2022'.
+    """
+    years = _HAS_YEAR.findall(text)
+    month = _MONTH.search(text)
+    if not years or not month:
+        return None  # a bare year ('since 1926') is background, not the time of a narrative
+    number = _MONTH_NUMBERS.get(month[0].lower()[:3], 1)
+    day = _HAS_DAY_NUMBER.search(_HAS_YEAR.sub("", text))
+    try:
+        return dt.date(int(years[0]), number, int(re.sub(r"\D", "", day[0])) if day else 1)
+    except ValueError:
+        return dt.date(int(years[0]), number, 1)
+
+
+def resolve_date(
+    text: str,
+    published: dt.date | None,
+    direction: Direction = "past",
+    anchor: dt.date | None = None,
+) -> dt.date | None:
+    """The calendar day a date expression names (the first day of a span), or None when none is fixed.
+
+    ``anchor`` is the latest earlier date that named a year (a narrative of past years): a day
+    and month without a year then fall on or after it, not in the publication's year.
+    """
+    low = range_start(text.lower().replace("’s", "").replace("'s", "").strip())
+    historic = anchor is not None and published is not None and anchor.year < published.year
+    if historic and _HAS_DAY_NUMBER.search(low) and _MONTH.search(low) and not _HAS_YEAR.search(low):
+        day = _month_day(low, anchor, "future")
+        if day is not None and day < anchor and not (day.month == 2 and day.day == 29):
+            day = day.replace(year=day.year + 1)
+        if day is not None and published is not None and day <= published:
+            return day
     iso = _ISO_DATE.search(low)
     if iso:
         try:
@@ -126,9 +183,12 @@ def _month_day(text: str, published: dt.date | None, direction: Direction) -> dt
         day = day.replace(year=published.year)
     except ValueError:
         return None
-    # A past event dated well after publication is from the previous year ("on December 12" in January).
+    # A past event dated well after publication is from the previous year ("on December 12" in January),
+    # a coming one dated well before it from the next ("will visit on Jan. 4", written in December).
     if direction == "past" and (day - published).days > 31:
         day = day.replace(year=published.year - 1)
+    elif direction == "future" and (published - day).days > 183:
+        day = day.replace(year=published.year + 1)
     return day
 
 

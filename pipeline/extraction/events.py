@@ -8,8 +8,16 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from pipeline.extraction.dates import Direction, resolve_date, resolve_time
+from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.learned import (
+    Thresholds,
+    actors_needed,
+    corrected,
+    extra_types,
+    sentence_probs,
+    thresholds,
+)
 from pipeline.extraction.lexicon import (
     INSTITUTIONS,
     PERSON_PRONOUNS,
@@ -24,6 +32,7 @@ from pipeline.extraction.triggers import (
     CANCEL_VERBS,
     CEASEFIRE_WORDS,
     COERCIVE_WORDS,
+    DESIRE_VERBS,
     EVENT_ANAPHORS,
     FUTURE_HEADS,
     LIGHT_VERBS,
@@ -32,6 +41,7 @@ from pipeline.extraction.triggers import (
     NEEDS_PREP,
     NOUN_TRIGGERS,
     PARTNER_DEPS,
+    POSSESSED_NOUNS,
     PROPOSE_HEADS,
     REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
@@ -118,12 +128,18 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
                 return pair[0], pair[1], tok
         if lemma in VERB_OBJECT_VERBS and lemma not in VERB_TRIGGERS:
             return None
+        if lemma in DESIRE_VERBS and _wanted_of_another(tok):
+            return "REQUEST", None, tok  # 'Putin wants Kyiv to withdraw': a demand made of Kyiv
         trig = VERB_TRIGGERS.get(lemma)
         if trig is None:
             return None
         preps = {_lemma(c) for c in tok.children if c.dep_ in ("prep", "prt")}
         if lemma == "call":
-            if preps & {"for", "on"}:
+            for_clause = any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+                for c in tok.children
+            )  # 'called for North Korea to give up': the parse makes 'for' a clause mark
+            if preps & {"for", "on"} or for_clause:
                 return "REQUEST", None, tok
             if not any(c.dep_ == "dobj" for c in tok.children) or any(c.dep_ == "oprd" for c in tok.children):
                 return None
@@ -157,6 +173,18 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _wanted_of_another(tok: Token) -> bool:
+    """'wants Kyiv to withdraw': a to-clause whose own subject (or the verb's object) is someone else."""
+    for child in tok.children:
+        if child.dep_ not in ("ccomp", "xcomp") or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        ):
+            continue
+        if any(c.dep_ == "nsubj" for c in child.children) or any(c.dep_ == "dobj" for c in tok.children):
+            return True
+    return False
 
 
 def _has_complement(tok: Token, wanted: frozenset[str]) -> bool:
@@ -236,7 +264,7 @@ def _direct_actors(resolver: Resolver, tok: Token) -> list[str]:
         return resolver.actors(tok)
     found = resolver.role(tok) or resolver.org_anaphor(tok) or resolver.government(tok)
     if found:
-        return [resolver.index.actor.get(found, found)]
+        return [resolver.actor_of(found)]
     return resolver.actors(tok) if tok.lower_ in ("leaders", "sides", "countries", "nations", "heads") else []
 
 
@@ -253,7 +281,15 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
             continue
         seen.add(node.i)
         for child in node.children:
-            if child.dep_ in _BLOCK and not (etype in ("THREATEN", "REQUEST") and child.dep_ == "ccomp"):
+            demanded = (
+                etype in ("REQUEST", "THREATEN") and node.dep_ in ("ccomp", "advcl") and node.head.i == pred.i
+            )
+            if child.dep_ == "nsubj" and demanded:
+                out.extend(resolver.actors(child))  # 'wants Kyiv to withdraw', 'called for X to give up'
+                continue
+            if child.dep_ in _BLOCK and not (
+                etype in ("THREATEN", "REQUEST") and child.dep_ in ("ccomp", "advcl")
+            ):
                 continue
             if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
                 continue
@@ -279,13 +315,18 @@ def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[
             amount = prep == "in" and node.dep_ == "dobj" and etype in ("AID", "SANCTION")
             if prep and prep not in allowed and prep != "for" and not amount:
                 continue  # ('$2 billion in aid to Ukraine': the substance of an amount is searched too)
-            if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl"):
+            marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
+            if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl") or marked:
                 stack.append((child, depth + 1))
     return out
 
 
 def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[str]:
     if pred.pos_ in ("NOUN", "PROPN"):
+        # 'Russia's demand', 'his refusal to cede': the possessor made the demand or the refusal.
+        owners = [a for c in pred.children if c.dep_ == "poss" for a in resolver.actors(c)]
+        if owners or _lemma(pred) in POSSESSED_NOUNS:
+            return owners
         return _clause_agents(resolver, pred)
     if etype == "THREATEN" and _lemma(pred) == "warn":
         for child in pred.children:
@@ -298,7 +339,32 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
     subj = resolver.subject_of(pred)
     if subj is None:
         return resolver.left_actors(pred) if pred.dep_ in ("ROOT", "ccomp", "advcl") else []
-    return resolver.actors(subj)
+    found = resolver.actors(subj)
+    # 'Officials from Russia, Ukraine, and the United States began talks': the parse splits the
+    # coordinated subject into sibling subjects; every one is a party (unless one is a named person).
+    siblings = [c for c in subj.head.children if c.dep_ == subj.dep_ and c.i != subj.i]
+    if siblings and subj.i not in resolver.index.tok_name:
+        for sib in siblings:
+            found += [a for a in resolver.actors(sib) if a not in found]
+    return found
+
+
+_GROUP_PRONOUNS = frozenset({"they", "both", "together"})
+_GROUP_LOOKBACK = 400  # characters: the previous sentence or two
+
+
+def _group_agents(resolver: Resolver, pred: Token, earlier: list[Draft]) -> list[str]:
+    """'Together, they warned ...', 'both called for ...': the parties of the event just reported."""
+    if pred.pos_ not in ("VERB", "AUX"):
+        return []
+    subj = resolver.subject_of(pred)
+    if subj is None or subj.lower_ not in _GROUP_PRONOUNS:
+        return []
+    start = pred.sent.start_char
+    for draft in reversed(earlier):
+        if len(draft.actors) >= 2 and start - _GROUP_LOOKBACK <= draft.sent_start <= start:
+            return list(draft.actors)
+    return []
 
 
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
@@ -371,7 +437,7 @@ def _pick_date(
             (e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i)
         )
         for ent in inside:
-            day = resolve_date(ent.text, published, direction)
+            day = resolve_date(ent.text, published, direction, _anchor(dates, ent))
             if day is not None:
                 return day, node is trig or node is pred or not seen_pred
         if node is pred:
@@ -387,15 +453,14 @@ def _pick_date(
 
 
 def _is_range(ent: SpacySpan) -> bool:
-    """'from Tuesday to Thursday': a span of days, not the day of one event."""
+    """The end of a span written as two dates ('from Tuesday to Thursday'): the span is dated by its start.
+
+    A span inside one date phrase ('Friday and Saturday', 'February 17-18') resolves to its first day.
+    """
     doc = ent.doc
-    if " to " in ent.text or "–" in ent.text or " until " in ent.text:
-        return True
     before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-    return (before == "from" and after in ("to", "until", "through")) or (
-        before in ("to", "until", "through")
-        and (ent.start > 2 and any(t.lower_ == "from" for t in doc[max(ent.start - 6, 0) : ent.start]))
+    return before in ("to", "until", "through", "and") and any(
+        t.lower_ in ("from", "between") for t in doc[max(ent.start - 6, 0) : ent.start]
     )
 
 
@@ -406,9 +471,56 @@ def _own_date(
     lo, hi = _subtree_range(trig)
     for ent in dates:
         if lo <= ent.start and ent.end <= hi and not _is_range(ent):
-            day = resolve_date(ent.text, published, direction)
+            day = resolve_date(ent.text, published, direction, _anchor(dates, ent))
             if day is not None:
                 return day
+    return None
+
+
+_CONTEXT_SENTENCES = 2  # how far back a narrative's day still dates an undated sentence
+_SEQUENCE_WORDS = frozenset({"then", "first", "later", "together", "afterwards", "afterward", "subsequently"})
+
+
+def _context_date(
+    dates: list[SpacySpan], sent: SpacySpan, published: dt.date | None, mask: list[bool]
+) -> dt.date | None:
+    """The day named just before ('On Thursday, Obama arrived ... He first met Abe'): a narrative's date.
+
+    Only for a sentence with no date phrase of its own, and only from the sentence or two before.
+    """
+    if any(sent.start <= e.start < sent.end for e in dates):
+        return None
+    if not any(t.dep_ == "advmod" and t.lower_ in _SEQUENCE_WORDS for t in sent):
+        return None  # only a sentence that carries the narrative on: 'then', 'first', 'together'
+    lo = sent.start
+    for _ in range(_CONTEXT_SENTENCES):
+        if lo == 0:
+            break
+        lo = sent.doc[lo - 1].sent.start
+    for ent in reversed(dates):
+        if ent.end > sent.start or mask[ent.start] or _is_range(ent):
+            continue
+        if ent.start < lo:
+            break
+        day = resolve_date(ent.text, published, "past", _anchor(dates, ent))
+        if day is not None:
+            return day
+    return None
+
+
+_ANCHOR_WINDOW = 120  # tokens back (a few sentences) in which a named year still dates a narrative
+
+
+def _anchor(dates: list[SpacySpan], ent: SpacySpan) -> dt.date | None:
+    """The latest year-naming date phrase shortly before ``ent`` ('in February 2022 ... on March 10')."""
+    for prev in reversed(dates):
+        if prev.end > ent.start:
+            continue
+        if prev.end < ent.start - _ANCHOR_WINDOW:
+            break
+        day = anchor_date(prev.text)
+        if day is not None:
+            return day
     return None
 
 
@@ -604,7 +716,8 @@ def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> se
                     out.update(t.i for t in child.subtree)
         if etype in ("THREATEN", "REQUEST") and pred.pos_ in ("VERB", "AUX"):
             for child in pred.children:
-                if child.dep_ in ("ccomp", "xcomp", "prep", "dobj"):
+                marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
+                if child.dep_ in ("ccomp", "xcomp", "prep", "dobj") or marked:
                     out.update(t.i for t in child.subtree)
     return out
 
@@ -657,7 +770,7 @@ def _sentence_drafts(
         status, has_tense = _status(pred, etype)
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
-        agents = _agents(resolver, trig, pred, etype)
+        agents = _group_agents(resolver, pred, earlier + drafts) or _agents(resolver, trig, pred, etype)
         partners = [p for p in _partners(resolver, trig, pred, etype) if p not in agents]
         if not partners and etype in ("ACCUSE", "REJECT", "SUPPORT") and pred.pos_ in ("VERB", "AUX"):
             partners = _event_anaphor_partner(pred, earlier + drafts, sent.start_char, agents)
@@ -708,6 +821,8 @@ def _sentence_drafts(
             continue  # 'who has mediated between ...': background, not a reported event
         if day is None and (etype not in SPEECH_ACTS or _anchored(sent)):
             day = _anaphoric_date(sent, trig, earlier + drafts, actors, status, published)
+        if day is None and status == "occurred":
+            day = _context_date(dates, sent, published, mask)
         lo, hi = _subtree_range(pred)
         time_utc = resolve_time(resolver.doc[lo:hi].text, day)
         confidence = 0.55 + 0.15 * (pred.pos_ == "VERB") + 0.1 * (len(actors) >= 2) + 0.1 * (day is not None)
@@ -745,6 +860,113 @@ def _sentence_drafts(
                 )
             )
     return drafts
+
+
+_TYPED_MIN_TOKENS = 5
+_TYPED_MAX_TOKENS = 90  # longer "sentences" are navigation, lists and tables run together
+
+
+def _sentence_probs(resolver: Resolver, sents: list[SpacySpan]) -> list[dict[str, float]]:
+    """The typer's type probabilities per sentence ({} where it does not count: no names, no verb)."""
+    asked = [
+        i
+        for i, sent in enumerate(sents)
+        if _TYPED_MIN_TOKENS <= len(sent) <= _TYPED_MAX_TOKENS
+        and any(t.i in resolver.index.tok_name for t in sent)
+        and any(t.pos_ in ("VERB", "AUX") for t in sent)
+    ]
+    return sentence_probs(resolver.doc, sents, asked)
+
+
+def _typed_predicate(sent: SpacySpan, etype: str) -> Token:
+    """The verb carrying a typed event: the root, or what a reporting verb reports ('said X met Y')."""
+    root = sent.root
+    if etype in SPEECH_ACTS or _lemma(root) not in SPEECH_VERBS:
+        return root
+    inner = [c for c in root.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+    return inner[0] if inner else root
+
+
+def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: bool) -> list[str]:
+    """Actors named under the predicate (or in its whole sentence) outside quotes and its subject."""
+    out: list[str] = []
+    subject = {t.i for c in pred.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    for tok in pred.sent if whole else pred.subtree:
+        if tok.i in subject and not whole:
+            continue
+        name = resolver.index.tok_name.get(tok.i)
+        if name is None or mask[tok.i] or resolver.index.tok_name.get(tok.i - 1) == name:
+            continue
+        if resolver.index.name_type.get(name) not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        venue = _after_place_prep(resolver.doc, tok) and resolver.index.name_type.get(name) in ("GPE", "LOC")
+        if venue and not whole:
+            continue  # 'held in Evian, France': the place of the event, not a party
+        actor = resolver.actor_of(name)
+        if actor not in out and not _is_city(resolver, name):
+            out.append(actor)
+    return out
+
+
+def _typed_drafts(
+    resolver: Resolver,
+    sent: SpacySpan,
+    etypes: list[tuple[str, float]],
+    found: list[Draft],
+    published: dt.date | None,
+    mask: list[bool],
+    dates: list[SpacySpan],
+    th: Thresholds,
+) -> list[Draft]:
+    """Events of the types the typer finds in a sentence beyond the rules' own.
+
+    Next to a rule event the new type shares the occasion (its parties, date and status: talks
+    that ended with an exchange of prisoners); alone, it takes the main verb's subject and the
+    other actors the sentence names, and needs two of them (one when the typer is sure), one political.
+    """
+    out: list[Draft] = []
+    refused = {hit[0] for hit in (_trigger_of(t) for t in sent) if hit} if found and etypes else set()
+    for etype, prob in etypes:
+        if found:
+            if etype in refused:
+                continue  # the rules read this type here and turned it down ('agreed to pause tariffs')
+            base = found[0]
+            out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
+            continue
+        pred = _typed_predicate(sent, etype)
+        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i] or (th.defer and _trigger_of(pred) is not None):
+            continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
+        agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
+        if not agents and th.named_subject:
+            continue  # the verb's subject must be a named party: 'I met him', 'the sale drew interest'
+        others = [a for a in _sentence_actors(resolver, pred, mask, not th.named_subject) if a not in agents]
+        actors = agents + others
+        needed = 2 if etype in NEEDS_PARTNER else actors_needed(prob, th)  # a meeting needs a partner
+        if len(actors) < needed or not _political(resolver, actors):
+            continue
+        status, has_tense = _status(pred, etype)
+        direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
+        day, _own = _pick_date(dates, pred, pred, published, direction, mask, etype)
+        if status is None or (not has_tense and day and published and day > published):
+            status = "scheduled" if day and published and day > published else "occurred"
+        out.append(
+            Draft(
+                type=etype,
+                mode=None,
+                actors=tuple(actors),
+                recipient=others[0] if others else None,
+                location=_location(resolver, sent, pred, pred, actors, mask, etype),
+                date=day,
+                time_utc=None,
+                status=status,
+                trigger=pred.text,
+                sent_start=sent.start_char,
+                sent_end=sent.end_char,
+                tok=pred.i,
+                confidence=0.5,
+            )
+        )
+    return out
 
 
 def _merge(a: Draft, b: Draft) -> Draft:
@@ -789,8 +1011,16 @@ def extract_events(
     """PLOVER events of the article, each with its evidence sentence and its actors' quotes."""
     drafts: list[Draft] = []
     dates = [e for e in doc.ents if e.label_ == "DATE"]
-    for sent in doc.sents:
-        drafts.extend(_sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates))
+    sents = list(doc.sents)
+    probs = _sentence_probs(resolver, sents)
+    th = thresholds(sum(1 for sent in sents if any(t.is_alpha for t in sent)))
+    for sent, sent_probs in zip(sents, probs, strict=True):
+        found = _sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates)
+        if sent_probs:
+            found = [replace(d, type=corrected(d.type, sent_probs, th)) for d in found]
+            extra = extra_types({d.type for d in found}, sent_probs, th)
+            found += _typed_drafts(resolver, sent, extra, found, article.published_date, mask, dates, th)
+        drafts.extend(found)
     ref = ArticleRef(
         article_id=article.article_id,
         title=article.title,

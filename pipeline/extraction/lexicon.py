@@ -548,6 +548,39 @@ PLACE_INSTITUTIONS: frozenset[str] = frozenset(
     {"White House", "Kremlin", "Downing Street", "Elysee", "Pentagon"}
 )
 
+#: Nouns for people acting for a state: a demonym on them names the state ('Turkish diplomats').
+GROUP_NOUNS: frozenset[str] = frozenset(
+    {
+        "negotiator",
+        "diplomat",
+        "official",
+        "envoy",
+        "delegation",
+        "delegate",
+        "representative",
+        "troop",
+        "force",
+        "soldier",
+        "leader",
+        "minister",
+        "authority",
+        "lawmaker",
+        "counterpart",
+        "side",
+        "government",
+        "team",
+        "mediator",
+        "president",
+        "ambassador",
+        "administration",
+        "military",
+        "army",
+        "navy",
+        "politician",
+    }
+)
+
+
 #: Source nouns that name nobody ("aides said", "a source close to the talks"): the speaker is unknown,
 #: unless an organisation in the phrase speaks through them ("a Kremlin source" -> Kremlin).
 ANONYMOUS_SOURCES: frozenset[str] = frozenset(

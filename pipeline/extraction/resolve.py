@@ -14,13 +14,14 @@ from pipeline.extraction.entities import EntityIndex
 from pipeline.extraction.lexicon import (
     COUNTRY_PAIR_WORDS,
     GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
     ORG_ANAPHORS,
     PAIR_WORDS,
     PERSON_PRONOUNS,
     ROLE_GROUPS,
     SPEECH_VERBS,
 )
-from pipeline.geography import country_code, demonym_code, fold
+from pipeline.geography import country_code, country_name, demonym_code, fold, seat_code
 
 _SUBJ = ("nsubj", "nsubjpass")
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "acomp", "relcl", "acl", "ccomp"})
@@ -43,6 +44,12 @@ class Resolver:
     index: EntityIndex
     mask: list[bool] = field(default_factory=list)
     memo: dict[tuple[str, int], object] = field(default_factory=dict)
+
+    def actor_of(self, name: str) -> str:
+        """The actor a canonical name stands for: the country of a capital, demonym or seat of government."""
+        actor = self.index.actor.get(name, name)
+        code = seat_code(actor) if self.index.name_type.get(name) in ("ORG", "FAC", "GPE", None) else None
+        return (country_name(code) or actor) if code else actor
 
     def quoted(self, i: int) -> bool:
         """True when token i is inside a quotation (quoted words never introduce referents)."""
@@ -124,7 +131,7 @@ class Resolver:
             tok = self.doc[i]
             name = self.index.tok_name.get(i)
             if name:
-                actor = self.index.actor.get(name, name)
+                actor = self.actor_of(name)
                 if actor not in out:
                     out.insert(0, actor)
             elif tok.lower_ not in (",", "and", "the") and tok.pos_ != "ADV":
@@ -156,7 +163,7 @@ class Resolver:
         name = self.index.tok_name.get(tok.i)
         via: list[Token] = []
         if name:
-            add([self.index.actor.get(name, name)])
+            add([self.actor_of(name)])
         elif tok.lower_ in PERSON_PRONOUNS:
             person = self.pronoun(tok)
             add([person] if person else [])
@@ -183,7 +190,7 @@ class Resolver:
             if not via:
                 role = self.role(tok) or self.org_anaphor(tok)
                 if role:
-                    add([self.index.actor.get(role, role)])
+                    add([self.actor_of(role)])
                 elif tok.pos_ in ("NOUN", "PROPN"):
                     add(self._modifier_actors(tok, depth))
         for child in tok.children:
@@ -198,16 +205,27 @@ class Resolver:
         """Actors named inside a common-noun phrase: 'Russian officials', 'representatives from Ukraine'."""
         out: list[str] = []
         for child in tok.children:
-            if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i in self.index.tok_name:
-                name = self.index.tok_name[child.i]
-                ntype = self.index.name_type.get(name)
-                if ntype in ("GPE", "NORP", "ORG") and name in self.index.actor:
-                    out.append(self.index.actor[name])
+            if child.dep_ in ("amod", "compound", "nmod", "poss"):
+                # 'Ukrainian and Russian negotiators': every coordinated modifier names a party.
+                for mod in [child, *(c for c in child.conjuncts if c.i > child.i)]:
+                    out.extend(self._modifier_state(mod, tok))
             elif child.dep_ == "prep" and child.lower_ in ("from", "of"):
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         out.extend(self.actors(pobj, depth + 1))
         return [a for i, a in enumerate(out) if a not in out[:i]]
+
+    def _modifier_state(self, mod: Token, head: Token) -> list[str]:
+        """The state or organisation a modifier names: an entity, or a demonym on a group noun."""
+        name = self.index.tok_name.get(mod.i)
+        if name is not None:
+            ntype = self.index.name_type.get(name)
+            known = ntype in ("GPE", "NORP", "ORG") and name in self.index.actor
+            return [self.actor_of(name)] if known else []
+        group = head.lemma_.lower() in GROUP_NOUNS
+        code = demonym_code(mod.text) if group and mod.pos_ in ("ADJ", "PROPN") else None
+        name = country_name(code) if code else None
+        return [name] if name else []
 
     # --- pronouns --------------------------------------------------------------------------------
 

@@ -180,7 +180,32 @@ NOUN_TRIGGERS: dict[str, Trig] = {
     "consultation": ("CONSULT", None),
     "discussion": ("CONSULT", None),
     "signing": ("AGREE", None),
+    # Acts named by a noun whose possessor is the actor: 'Russia's demand that ...', 'his refusal to cede'.
+    "demand": ("REQUEST", None),
+    "request": ("REQUEST", None),
+    "appeal": ("REQUEST", None),
+    "ultimatum": ("THREATEN", None),
+    "threat": ("THREATEN", None),
+    "refusal": ("REJECT", None),
+    "rejection": ("REJECT", None),
+    "accusation": ("ACCUSE", None),
+    "condemnation": ("ACCUSE", None),
 }
+
+#: Noun triggers that are an event only with an actor of their own (a possessor or a clause subject).
+POSSESSED_NOUNS: frozenset[str] = frozenset(
+    {
+        "demand",
+        "request",
+        "appeal",
+        "ultimatum",
+        "threat",
+        "refusal",
+        "rejection",
+        "accusation",
+        "condemnation",
+    }
+)
 
 LIGHT_VERBS: frozenset[str] = frozenset(
     {
@@ -347,3 +372,6 @@ COERCIVE_WORDS: frozenset[str] = frozenset(
     }
 )
 CEASEFIRE_WORDS: frozenset[str] = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
+
+#: Verbs of wanting: with a to-clause about someone else they are a demand ('wants Kyiv to withdraw').
+DESIRE_VERBS: frozenset[str] = frozenset({"want", "expect", "press", "push"})
