@@ -637,3 +637,13 @@ def test_html_stated_stamps_give_the_clock_time_of_the_chosen_day() -> None:
         "<body><p>Text.</p></body></html>"
     )
     assert stated_stamps(load_html(page)) == ["2021-05-04T13:36:31+02:00", "2021-05-04T13:36:31+02:00"]
+
+
+def test_invisible_characters_do_not_split_words_of_the_body() -> None:
+    from pipeline.ingest.articles import article_from_text
+
+    article = article_from_text(
+        "Talks stall\n\nThe Kremlin \u200crejects the plan, officials said on Monday.\ufeff", "t.txt"
+    )
+    assert not isinstance(article, Rejection)
+    assert "The Kremlin rejects the plan" in article.body and "\u200c" not in article.body

@@ -45,11 +45,16 @@ def article_id_for(outlet: str | None, title: str | None, body: str) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
 
 
+#: Characters that render as nothing but split words for the parser ("\u200crejects"): zero-width
+#: space, (non-)joiners, word joiner, byte-order mark, soft hyphen.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def article_from_draft(
     draft: Draft, *, source: str, published_at: dt.datetime | None = None, max_body_chars: int
 ) -> Article | Rejection:
     """A format's draft as an ``Article``: the shared metadata rules, then the contract."""
-    body = draft.body.strip()
+    body = draft.body.translate(INVISIBLE).strip()
     raw = body.encode("utf-8", errors="replace")
     if not body:
         return Rejection("empty_body", "the article has no body text", source, raw)
