@@ -142,3 +142,24 @@ def test_bench_smoke_writes_sane_json(
     assert report["latency_samples"] > 0
     assert 0 < report["latency_p50_s"] <= report["latency_p99_s"] < 60
     assert "| measure |" in capsys.readouterr().out
+
+
+def test_feed_backlog_counts_only_the_types_that_reach_the_feed() -> None:
+    from pipeline.tools.bench import feed_backlog, parse_metrics
+
+    scraped = parse_metrics(
+        "\n".join(
+            [
+                "# TYPE diplofeed_events_extracted_total counter",
+                'diplofeed_events_extracted_total{type="CONSULT"} 2.0',
+                'diplofeed_events_extracted_total{type="ASSAULT"} 5.0',
+                "# TYPE diplofeed_stage_duration_seconds histogram",
+                'diplofeed_stage_duration_seconds_count{stage="feed"} 2.0',
+                'diplofeed_stage_duration_seconds_sum{stage="feed"} 0.1',
+            ]
+        )
+        + "\n"
+    )
+    assert scraped["diplofeed_events_extracted_total"] == 7
+    assert feed_backlog([scraped], ["CONSULT", "AGREE"]) == 0  # ASSAULT stays on the events topic
+    assert feed_backlog([scraped], ["CONSULT", "ASSAULT"]) == 5

@@ -257,6 +257,9 @@ def parse_metrics(text: str) -> dict[str, float]:
             name, labels = sample.name, sample.labels
             if name in stage_samples:
                 name = f"{name}:{labels.get('stage')}"  # e.g. "..._count:feed"
+            elif name == "diplofeed_events_extracted_total" and labels.get("type"):
+                typed = f"{name}:{labels['type']}"  # per type too: only the feed's types reach the sink
+                wanted[typed] = wanted.get(typed, 0.0) + float(sample.value)
             elif (name == "diplofeed_dead_letters_total" and labels.get("stage") != "worker") or (
                 labels and name not in summed_over_labels
             ):
@@ -382,12 +385,17 @@ def done(scrapes: Iterable[dict[str, float]]) -> float:
     return total(scrapes, processed) + total(scrapes, "diplofeed_dead_letters_total")
 
 
-def feed_backlog(scrapes: Iterable[dict[str, float]]) -> float:
-    """Events extracted that the feed sink has not applied yet."""
+def feed_backlog(scrapes: Iterable[dict[str, float]], feed_types: Iterable[object] | None = None) -> float:
+    """Events of the feed's types (``DIPLOFEED_FEED_TYPES``) extracted that the sink has not applied yet.
+
+    Events of other types stay on the events topic and never reach the sink, so they are not backlog.
+    """
     scrapes = list(scrapes)
-    return total(scrapes, "diplofeed_events_extracted_total") - total(
-        scrapes, "diplofeed_stage_duration_seconds_count:feed"
-    )
+    types = [
+        getattr(t, "value", t) for t in (feed_types if feed_types is not None else Settings().feed_types)
+    ]
+    extracted = sum(total(scrapes, f"diplofeed_events_extracted_total:{t}") for t in types)
+    return extracted - total(scrapes, "diplofeed_stage_duration_seconds_count:feed")
 
 
 def stage_deltas(before: list[dict[str, float]], after: list[dict[str, float]]) -> dict[str, float]:
@@ -458,7 +466,7 @@ class Group:
             target = before + len(batch)
             wait_until(
                 self.workers,
-                lambda s, target=target: done(s) >= target and feed_backlog(s) <= 0,
+                lambda s, target=target: done(s) >= target and feed_backlog(s, self.settings.feed_types) <= 0,
                 max(5.0, deadline - time.monotonic()),
                 "the warm-up articles",
             )
@@ -489,7 +497,10 @@ class Group:
             near=lambda s: done(s) >= last_batches,
         )
         settled = wait_until(
-            self.workers, lambda s: done(s) >= target and feed_backlog(s) <= 0, timeout_s, "the feed sink"
+            self.workers,
+            lambda s: done(s) >= target and feed_backlog(s, self.settings.feed_types) <= 0,
+            timeout_s,
+            "the feed sink",
         )
         after = self.scrape()
         cpu_after = [w.proc_status()[1] or 0.0 for w in self.workers]
@@ -643,7 +654,7 @@ def latency_phase(group: Group, articles: Sequence[Article], rate: float, timeou
         machine_busy = busy_cores(machine_before, machine_jiffies())
         wait_until(
             group.workers,
-            lambda s: done(s) >= target and feed_backlog(s) <= 0,
+            lambda s: done(s) >= target and feed_backlog(s, group.settings.feed_types) <= 0,
             timeout_s,
             "the latency articles",
         )
