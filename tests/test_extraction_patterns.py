@@ -318,3 +318,28 @@ def test_narrative_day_dates_the_sentence_that_carries_it_on(nlp: Language) -> N
 def test_undated_background_sentence_stays_undated(nlp: Language) -> None:
     body = "Barack Obama arrived in Washington on Thursday. Obama met Shinzo Abe in 2014 and in 2015."
     assert [e.date for e in run(nlp, body).events if e.type.value == "CONSULT"] == [None]
+
+
+# --- a sentence that stands alone -----------------------------------------------------------------
+
+
+def test_stand_alone_sentence_names_a_described_party(nlp: Language) -> None:
+    # One sentence (a wire alert, a sentence feed) is known to report something: the typer's
+    # event stands with the subject as described when no party is named.
+    ex = run(nlp, "Striking dock workers refused to lift their blockade of the port.")
+    ev = only_event(ex, "REJECT")
+    assert ev.actors == ["Striking dock workers"]
+    assert ev.status.value == "occurred"
+
+
+def test_described_party_needs_a_stand_alone_sentence(nlp: Language) -> None:
+    # Inside an article most sentences report nothing: no event without a named party.
+    ex = run(nlp, "Striking dock workers refused to lift their blockade of the port. Pay is low, they said.")
+    assert ex.events == []
+
+
+def test_stand_alone_rule_type_is_not_retyped(nlp: Language) -> None:
+    # The typer learned PLV's CAMEO-style labels (sanctions as COERCE); the rule's PLOVER type stands.
+    ex = run(nlp, "The European Union imposed new sanctions on Belarus on Tuesday.")
+    first = ex.events[0]  # the rule's event; the typer may add its own type next to it
+    assert first.type.value == "SANCTION" and first.actors == ["European Union", "Belarus"]

@@ -866,13 +866,14 @@ _TYPED_MIN_TOKENS = 5
 _TYPED_MAX_TOKENS = 90  # longer "sentences" are navigation, lists and tables run together
 
 
-def _sentence_probs(resolver: Resolver, sents: list[SpacySpan]) -> list[dict[str, float]]:
-    """The typer's type probabilities per sentence ({} where it does not count: no names, no verb)."""
+def _sentence_probs(resolver: Resolver, sents: list[SpacySpan], th: Thresholds) -> list[dict[str, float]]:
+    """The typer's type probabilities per sentence ({} where it does not count: no verb, no names
+    unless the parties may be described)."""
     asked = [
         i
         for i, sent in enumerate(sents)
         if _TYPED_MIN_TOKENS <= len(sent) <= _TYPED_MAX_TOKENS
-        and any(t.i in resolver.index.tok_name for t in sent)
+        and (th.phrase_actor or any(t.i in resolver.index.tok_name for t in sent))
         and any(t.pos_ in ("VERB", "AUX") for t in sent)
     ]
     return sentence_probs(resolver.doc, sents, asked)
@@ -908,6 +909,19 @@ def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: b
     return out
 
 
+_PHRASE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case"})
+
+
+def _subject_phrase(pred: Token) -> list[str]:
+    """The described party of a verb with no named one: its subject's head and modifiers ('Striking teachers')."""
+    subj = next((c for c in pred.children if c.dep_ == "nsubj"), None)  # the doer, not 'the talks were held'
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or _trigger_of(subj) is not None:
+        return []  # no subject, or an event noun ('The meeting ended'): not a party
+    words = [t for t in subj.subtree if t.i == subj.i or (t.head.i == subj.i and t.dep_ in _PHRASE_DEPS)]
+    words = [t for t in words if t.is_alpha or t.text in ("'s", "’s")]
+    return [" ".join(t.text for t in words).replace(" 's", "'s").replace(" ’s", "’s")] if words else []
+
+
 def _typed_drafts(
     resolver: Resolver,
     sent: SpacySpan,
@@ -934,15 +948,21 @@ def _typed_drafts(
             out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
             continue
         pred = _typed_predicate(sent, etype)
-        if pred.pos_ not in ("VERB", "AUX") or mask[pred.i] or (th.defer and _trigger_of(pred) is not None):
+        not_verb = pred.pos_ not in ("VERB", "AUX") or mask[pred.i]
+        if (not_verb and th.strict_parties) or (th.defer and _trigger_of(pred) is not None):
             continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
         agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
         if not agents and th.named_subject:
             continue  # the verb's subject must be a named party: 'I met him', 'the sale drew interest'
         others = [a for a in _sentence_actors(resolver, pred, mask, not th.named_subject) if a not in agents]
         actors = agents + others
-        needed = 2 if etype in NEEDS_PARTNER else actors_needed(prob, th)  # a meeting needs a partner
-        if len(actors) < needed or not _political(resolver, actors):
+        if not actors and th.phrase_actor:
+            actors = _subject_phrase(pred)
+        if th.strict_parties:
+            needed = 2 if etype in NEEDS_PARTNER else actors_needed(prob, th)  # a meeting needs a partner
+            if len(actors) < needed or not _political(resolver, actors):
+                continue
+        elif not actors:
             continue
         status, has_tense = _status(pred, etype)
         direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
@@ -1012,8 +1032,8 @@ def extract_events(
     drafts: list[Draft] = []
     dates = [e for e in doc.ents if e.label_ == "DATE"]
     sents = list(doc.sents)
-    probs = _sentence_probs(resolver, sents)
     th = thresholds(sum(1 for sent in sents if any(t.is_alpha for t in sent)))
+    probs = _sentence_probs(resolver, sents, th)
     for sent, sent_probs in zip(sents, probs, strict=True):
         found = _sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates)
         if sent_probs:

@@ -46,10 +46,19 @@ class Thresholds:
     lone: float = 0.95  # a new event with one named actor only (else two are needed)
     named_subject: bool = True  # a new event's verb must have a named party as its subject
     defer: bool = True  # no new event on a verb the rules read and turned down ('agreed to buy')
+    strict_parties: bool = True  # a new event needs a verb, a political party and, for a meeting, a partner
+    phrase_actor: bool = False  # with no named party, the subject's phrase is the actor ('Striking teachers')
 
 
 THRESHOLDS = Thresholds()
-ALONE = Thresholds(add=0.5, new=0.25, lone=0.3, named_subject=False, defer=False)
+# A sentence that stands alone is known to report an event, so the typer's type is kept even where
+# the parties are only described ('Striking teachers'), and a type it is sure of is added next to
+# the rules'.  A rule event keeps its type, also here: the typer learned PLV's CAMEO-derived labels
+# ('imposed sanctions' COERCE, 'signed an agreement' SUPPORT, 'will meet' AGREE), which FORMAT.md's
+# PLOVER types contradict, and a rule event's type must not depend on the length of its article.
+ALONE = Thresholds(
+    add=0.5, new=0.25, lone=0.3, named_subject=False, defer=False, strict_parties=False, phrase_actor=True
+)
 
 
 class Typer(Protocol):
