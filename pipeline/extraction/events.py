@@ -913,7 +913,7 @@ _PHRASE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case"})
 
 
 def _subject_phrase(pred: Token) -> list[str]:
-    """The described party of a verb with no named one: its subject's head and modifiers ('Striking teachers')."""
+    """The described party of a verb with no named one: its subject and modifiers ('Striking teachers')."""
     subj = next((c for c in pred.children if c.dep_ == "nsubj"), None)  # the doer, not 'the talks were held'
     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or _trigger_of(subj) is not None:
         return []  # no subject, or an event noun ('The meeting ended'): not a party
