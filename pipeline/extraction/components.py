@@ -5,6 +5,7 @@ article and extracts from it.  Each component reads the article from ``doc._.art
 by :func:`make_doc`) and writes its results onto the doc, the way spaCy's own components
 assign to ``doc.ents`` or ``doc.cats``:
 
+- ``diplofeed_triggers`` → ``doc._.trigger_hits`` (event trigger patterns, ``patterns/triggers.jsonl``)
 - ``diplofeed_entities`` → ``doc._.entity_index`` (entities, canonical names, roles)
 - ``diplofeed_quotes`` → ``doc._.quote_spans``, ``doc._.quote_mask``, ``doc._.resolver``, ``doc._.quotes``
 - ``diplofeed_events`` → ``doc._.events``
@@ -24,6 +25,7 @@ from pipeline.extraction.entities import extract_entities
 from pipeline.extraction.events import extract_events
 from pipeline.extraction.quotes import extract_quotes, quote_spans, quote_token_mask
 from pipeline.extraction.resolve import Resolver
+from pipeline.extraction.trigger_patterns import annotate_triggers
 from schemas.records import Article
 
 EXTENSIONS = ("article", "entity_index", "quote_spans", "quote_mask", "resolver", "quotes", "events")
@@ -34,13 +36,19 @@ if not Doc.has_extension("extract_seconds"):
     Doc.set_extension("extract_seconds", default=0.0)  # time spent in these components (stage metric)
 
 #: Component names in pipeline order (after the model's own pipes).
-COMPONENTS = ("diplofeed_entities", "diplofeed_quotes", "diplofeed_events")
+COMPONENTS = ("diplofeed_triggers", "diplofeed_entities", "diplofeed_quotes", "diplofeed_events")
 
 
 def make_doc(nlp: Language, article: Article) -> Doc:
     """A tokenised doc of the article's body that carries the article for the components."""
     doc = nlp.make_doc(article.body)
     doc._.article = article
+    return doc
+
+
+def annotate_trigger_hits(doc: Doc) -> Doc:
+    if doc._.article is not None:
+        annotate_triggers(doc)
     return doc
 
 
@@ -67,7 +75,12 @@ def annotate_events(doc: Doc) -> Doc:
 
 
 #: The steps in order, for a doc parsed without the components (tests, ``extract_from_doc``).
-STEPS: tuple[Callable[[Doc], Doc], ...] = (annotate_entities, annotate_quotes, annotate_events)
+STEPS: tuple[Callable[[Doc], Doc], ...] = (
+    annotate_trigger_hits,
+    annotate_entities,
+    annotate_quotes,
+    annotate_events,
+)
 
 
 def timed(step: Callable[[Doc], Doc]) -> Callable[[Doc], Doc]:
@@ -80,6 +93,11 @@ def timed(step: Callable[[Doc], Doc]) -> Callable[[Doc], Doc]:
         return doc
 
     return run
+
+
+@Language.factory("diplofeed_triggers", assigns=["doc._.trigger_hits"])
+def make_triggers(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return timed(annotate_trigger_hits)
 
 
 @Language.factory("diplofeed_entities", assigns=["doc._.entity_index"])

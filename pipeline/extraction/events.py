@@ -26,6 +26,7 @@ from pipeline.extraction.lexicon import (
     SPEECH_VERBS,
 )
 from pipeline.extraction.resolve import Resolver
+from pipeline.extraction.trigger_patterns import hits_of, pair_verbs, verb_lemmas
 from pipeline.extraction.triggers import (
     AGENT_PREPS,
     AGREEMENT_WORDS,
@@ -39,15 +40,11 @@ from pipeline.extraction.triggers import (
     NEEDS_OBJECT,
     NEEDS_PARTNER,
     NEEDS_PREP,
-    NOUN_TRIGGERS,
     PARTNER_DEPS,
     POSSESSED_NOUNS,
     PROPOSE_HEADS,
     REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
-    VERB_OBJECT,
-    VERB_OBJECT_VERBS,
-    VERB_TRIGGERS,
 )
 from pipeline.geography import country_code
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
@@ -111,26 +108,16 @@ def _subtree_range(tok: Token) -> tuple[int, int]:
 def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     """(type, mode, predicate) when tok triggers an event, predicate being the verb that carries tense."""
     lemma = _lemma(tok)
+    hits = hits_of(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
-        objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr", "dative")]
-        # '$2 billion in military assistance', 'a package of aid': the amount's substance is the object.
-        objects += [
-            pobj
-            for obj in list(objects)
-            for prep in obj.children
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "of")
-            for pobj in prep.children
-            if pobj.dep_ == "pobj"
-        ]
-        for obj in objects:
-            pair = VERB_OBJECT.get((lemma, _lemma(obj)))
-            if pair:
-                return pair[0], pair[1], tok
-        if lemma in VERB_OBJECT_VERBS and lemma not in VERB_TRIGGERS:
+        pair = hits.pair()
+        if pair:
+            return pair[0], pair[1], tok
+        if lemma in pair_verbs() and lemma not in verb_lemmas():
             return None
         if lemma in DESIRE_VERBS and _wanted_of_another(tok):
             return "REQUEST", None, tok  # 'Putin wants Kyiv to withdraw': a demand made of Kyiv
-        trig = VERB_TRIGGERS.get(lemma)
+        trig = hits.verb
         if trig is None:
             return None
         preps = {_lemma(c) for c in tok.children if c.dep_ in ("prep", "prt")}
@@ -159,7 +146,7 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return None
         return trig[0], trig[1], tok
     if tok.pos_ in ("NOUN", "PROPN"):
-        trig = NOUN_TRIGGERS.get(lemma) or NOUN_TRIGGERS.get(tok.lower_)
+        trig = hits.noun or hits.noun_form
         if trig is None:
             return None
         if lemma == "call" and any(
