@@ -320,6 +320,29 @@ def test_undated_background_sentence_stays_undated(nlp: Language) -> None:
     assert [e.date for e in run(nlp, body).events if e.type.value == "CONSULT"] == [None]
 
 
+
+def test_offered_meeting_is_a_proposed_meeting_of_the_offerer(nlp: Language) -> None:
+    ex = run(nlp, "Macron has offered a truce and a face-to-face meeting with Xi Jinping. Nothing more.")
+    ev = only_event(ex, "CONSULT")
+    assert set(ev.actors) == {"Macron", "Xi Jinping"}
+    assert ev.status.value == "proposed"
+
+
+def test_joint_news_conference_is_a_meeting(nlp: Language) -> None:
+    ex = run(nlp, "Obama said in a joint news conference with Raul Castro that the embargo would end. Late.")
+    ev = only_event(ex, "CONSULT")
+    assert set(ev.actors) == {"Obama", "Raul Castro"}
+
+
+def test_news_conference_alone_is_no_meeting(nlp: Language) -> None:
+    ex = run(nlp, "The Peruvian foreign ministry held a news conference on Monday. Reporters attended.")
+    assert not [e for e in ex.events if e.type.value == "CONSULT"]
+
+
+def test_opposing_is_a_rejection(nlp: Language) -> None:
+    ex = run(nlp, "Beijing strongly opposes the deployment of the missiles, the ministry said. Seoul did not.")
+    assert only_event(ex, "REJECT").actors[0] == "China"
+
 # --- a sentence that stands alone -----------------------------------------------------------------
 
 

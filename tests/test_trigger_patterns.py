@@ -11,7 +11,7 @@ from pipeline.extraction import load_nlp
 from pipeline.extraction.learned import PLOVER_TYPES
 from pipeline.extraction.trigger_patterns import annotate_triggers, hits_of, load_patterns
 
-KINDS = {"verb", "noun", "noun_form", "verb_object", "verb_object_substance"}
+KINDS = {"verb", "noun", "noun_form", "noun_joint", "verb_object", "verb_object_substance"}
 
 
 @pytest.fixture(scope="module")

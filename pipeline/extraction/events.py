@@ -230,7 +230,14 @@ def _negated(trig: Token, pred: Token) -> bool:
 
 
 def _clause_agents(resolver: Resolver, noun: Token) -> list[str]:
-    """Subject of the clause an event noun hangs from: 'arrived after a meeting with X', 'open to talks'."""
+    """Subject of the clause an event noun hangs from: 'arrived after a meeting with X', 'open to
+    talks', 'has offered a meeting with X' (the object of a proposal)."""
+    first = noun
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head  # 'offered a truce and a meeting with X'
+    if first.dep_ == "dobj" and _lemma(first.head) in PROPOSE_HEADS:
+        subj = resolver.subject_of(first.head)
+        return resolver.actors(subj) if subj is not None else []
     prep = noun.head
     if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in AGENT_PREPS:
         return []

@@ -2,8 +2,9 @@
 
 Each line is ``{"label": PLOVER type, "mode": ..., "id": kind, "pattern": [...]}``, the way
 ``EntityRuler`` reads its JSONL.  A pattern of token dicts (kinds ``verb``, ``noun``,
-``noun_form``) goes to a ``Matcher``; one with ``RIGHT_ID`` nodes (``verb_object``,
-``verb_object_substance``: 'imposed sanctions', 'a package of aid') to a ``DependencyMatcher``.
+``noun_form``) goes to a ``Matcher``; one with ``RIGHT_ID`` nodes to a ``DependencyMatcher``:
+``verb_object`` and ``verb_object_substance`` anchor on the verb ('imposed sanctions', 'sent a
+package of aid'), ``noun_*`` on an event noun known by its modifier ('a joint news conference').
 Adding a trigger is adding a line.  What needs more than a pattern (guards such as 'called
 *for*', 'warned of *force*') stays in :mod:`pipeline.extraction.events`.
 """
@@ -111,10 +112,14 @@ def annotate_triggers(doc: Doc) -> Doc:
         kind, trig = m.trig_of[key]
         setattr(hits.setdefault(start, TokenHits()), kind, trig)
     if doc.has_annotation("DEP"):
-        for key, (verb, *rest) in m.dep_matcher(doc):
+        for key, (anchor, *rest) in m.dep_matcher(doc):
             kind, trig = m.trig_of[key]
+            token_hits = hits.setdefault(anchor, TokenHits())
+            if kind.startswith("noun"):  # an event noun by its modifier: 'a joint news conference'
+                token_hits.noun = token_hits.noun or trig
+                continue
             substance = 1 if kind == "verb_object_substance" else 0
-            hits.setdefault(verb, TokenHits()).pairs.append((substance, rest[-1], trig))
+            token_hits.pairs.append((substance, rest[-1], trig))
     doc._.trigger_hits = hits
     return doc
 
