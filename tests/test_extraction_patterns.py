@@ -340,7 +340,7 @@ def test_news_conference_alone_is_no_meeting(nlp: Language) -> None:
 
 
 def test_opposing_is_a_rejection(nlp: Language) -> None:
-    ex = run(nlp, "Beijing strongly opposes the deployment of the missiles, the ministry said. Seoul did not.")
+    ex = run(nlp, "Beijing strongly opposes the deployment of the missiles, the ministry said. Seoul not.")
     assert only_event(ex, "REJECT").actors[0] == "China"
 
 # --- a sentence that stands alone -----------------------------------------------------------------
