@@ -320,7 +320,6 @@ def test_undated_background_sentence_stays_undated(nlp: Language) -> None:
     assert [e.date for e in run(nlp, body).events if e.type.value == "CONSULT"] == [None]
 
 
-
 def test_offered_meeting_is_a_proposed_meeting_of_the_offerer(nlp: Language) -> None:
     ex = run(nlp, "Macron has offered a truce and a face-to-face meeting with Xi Jinping. Nothing more.")
     ev = only_event(ex, "CONSULT")
@@ -342,6 +341,7 @@ def test_news_conference_alone_is_no_meeting(nlp: Language) -> None:
 def test_opposing_is_a_rejection(nlp: Language) -> None:
     ex = run(nlp, "Beijing strongly opposes the deployment of the missiles, the ministry said. Seoul not.")
     assert only_event(ex, "REJECT").actors[0] == "China"
+
 
 # --- a sentence that stands alone -----------------------------------------------------------------
 
