@@ -343,6 +343,12 @@ def test_opposing_is_a_rejection(nlp: Language) -> None:
     assert only_event(ex, "REJECT").actors[0] == "China"
 
 
+def test_sending_warships_and_brigades_is_mobilising(nlp: Language) -> None:
+    ex = run(nlp, "Russia deployed two more brigades to the border with Ukraine on Monday. Kyiv objected.")
+    ev = only_event(ex, "MOBILIZE")
+    assert ev.actors[0] == "Russia" and ev.date == PUBLISHED
+
+
 # --- a sentence that stands alone -----------------------------------------------------------------
 
 
