@@ -349,6 +349,12 @@ def test_sending_warships_and_brigades_is_mobilising(nlp: Language) -> None:
     assert ev.actors[0] == "Russia" and ev.date == PUBLISHED
 
 
+def test_signed_initiative_is_an_agreement_of_its_signatories(nlp: Language) -> None:
+    ex = run(nlp, "In 2022 the Pacific Grain Initiative was signed by Peru and Chile with Brazil. It lapsed.")
+    ev = only_event(ex, "AGREE")
+    assert set(ev.actors) == {"Peru", "Chile", "Brazil"}  # the thing signed is no party
+
+
 # --- a sentence that stands alone -----------------------------------------------------------------
 
 

@@ -333,6 +333,8 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
     subj = resolver.subject_of(pred)
     if subj is None:
         return resolver.left_actors(pred) if pred.dep_ in ("ROOT", "ccomp", "advcl") else []
+    if subj.dep_ == "nsubjpass" and etype == "AGREE" and _lemma(subj) in NEEDS_OBJECT["sign"]:
+        return []  # 'the Grain Initiative was signed by X': the thing signed, not a party
     found = resolver.actors(subj)
     # 'Officials from Russia, Ukraine, and the United States began talks': the parse splits the
     # coordinated subject into sibling subjects; every one is a party (unless one is a named person).

@@ -19,10 +19,28 @@ NEEDS_PREP: dict[str, frozenset[str]] = {
 REPORTED_FUTURE_ONLY: frozenset[str] = frozenset({"respond", "retaliate"})
 
 #: Verb triggers that need a particular object or complement to count.
+AGREEMENT_WORDS: frozenset[str] = frozenset(
+    {
+        "agreement",
+        "deal",
+        "treaty",
+        "accord",
+        "pact",
+        "memorandum",
+        "declaration",
+        "document",
+        "protocol",
+        "ceasefire",
+        "truce",
+        "contract",
+        "charter",
+        "convention",
+        "mou",
+    }
+)
+
 NEEDS_OBJECT: dict[str, frozenset[str]] = {
-    "sign": frozenset(
-        {"agreement", "deal", "treaty", "accord", "pact", "memorandum", "declaration", "ceasefire", "truce"}
-    ),
+    "sign": AGREEMENT_WORDS | {"initiative", "roadmap", "framework"},  # what one signs is an agreement
     "pledge": frozenset(
         {"aid", "assistance", "support", "weapon", "arm", "fund", "funding", "package", "money", "loan"}
     ),
@@ -48,25 +66,6 @@ NEEDS_OBJECT: dict[str, frozenset[str]] = {
 }
 
 #: Nouns naming a signed text: 'the signing of cooperation documents'.
-AGREEMENT_WORDS: frozenset[str] = frozenset(
-    {
-        "agreement",
-        "deal",
-        "treaty",
-        "accord",
-        "pact",
-        "memorandum",
-        "declaration",
-        "document",
-        "protocol",
-        "ceasefire",
-        "truce",
-        "contract",
-        "charter",
-        "convention",
-        "mou",
-    }
-)
 
 #: Nouns after 'condemned the ...' that point back at the latest reported act ('the decision').
 EVENT_ANAPHORS: frozenset[str] = frozenset(
