@@ -355,6 +355,20 @@ def test_signed_initiative_is_an_agreement_of_its_signatories(nlp: Language) -> 
     assert set(ev.actors) == {"Peru", "Chile", "Brazil"}  # the thing signed is no party
 
 
+def test_refusing_to_yield_is_a_rejection_of_the_other_party(nlp: Language) -> None:
+    ex = run(nlp, "Boric says Chile won't surrender land to Peru. Lima insists.")
+    ev = only_event(ex, "REJECT")
+    assert set(ev.actors) == {"Chile", "Peru"} and ev.status.value == "occurred"
+    assert not [e for e in ex.events if e.type.value == "RETREAT"]
+    ex = run(nlp, "Peru refused to cede any territory to Chile on Monday. Talks go on.")
+    assert set(only_event(ex, "REJECT").actors) == {"Peru", "Chile"}
+
+
+def test_act_demanded_or_refused_by_a_noun_is_no_event(nlp: Language) -> None:
+    ex = run(nlp, "Chile rejects Peru's demand that it cede the northern region. Lima insists.")
+    assert not [e for e in ex.events if e.type.value == "RETREAT"]
+
+
 # --- a sentence that stands alone -----------------------------------------------------------------
 
 

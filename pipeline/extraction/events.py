@@ -262,9 +262,12 @@ def _direct_actors(resolver: Resolver, tok: Token) -> list[str]:
     return resolver.actors(tok) if tok.lower_ in ("leaders", "sides", "countries", "nations", "heads") else []
 
 
-def _partners(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[str]:
-    """Other parties: objects and prepositional phrases of the trigger (and its light verb)."""
-    allowed = PARTNER_DEPS.get(etype, frozenset())
+def _partners(
+    resolver: Resolver, trig: Token, pred: Token, etype: str, refused: str | None = None
+) -> list[str]:
+    """Other parties: objects and prepositional phrases of the trigger (and its light verb); of a
+    refusal to yield, also those of the act refused ('will not cede land to X')."""
+    allowed = PARTNER_DEPS.get(etype, frozenset()) | PARTNER_DEPS.get(refused or "", frozenset())
     out: list[str] = []
     roots = [trig] if pred is trig else [trig, pred]
     stack = [(r, 0) for r in roots]
@@ -705,7 +708,11 @@ def _political(resolver: Resolver, actors: list[str]) -> bool:
 def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> set[int]:
     """Tokens inside the complement of a threat or appeal: the embedded act is not an event of its own."""
     out: set[int] = set()
-    for _trig, etype, _mode, pred in found:
+    for trig, etype, _mode, pred in found:
+        if etype in ("REJECT", "REQUEST", "THREATEN") and trig.pos_ in ("NOUN", "PROPN"):
+            for child in trig.children:  # 'his refusal to cede', 'the demand that it cede': not acts
+                if child.dep_ in ("acl", "xcomp", "ccomp"):
+                    out.update(t.i for t in child.subtree)
         if etype == "REJECT" and pred.pos_ in ("VERB", "AUX"):
             for child in pred.children:
                 if child.dep_ == "xcomp":  # 'refused to meet': no meeting
@@ -753,8 +760,11 @@ def _sentence_drafts(
     for trig, etype, mode, pred in found:
         if trig.i in consumed:
             continue
+        refused = None
         if _negated(trig, pred):
-            if etype != "AGREE" or _lemma(pred) not in ("accept", "agree"):
+            if etype in ("RETREAT", "CONCEDE"):
+                refused = etype  # 'will not surrender land to X': a refusal to yield, to X
+            elif etype != "AGREE" or _lemma(pred) not in ("accept", "agree"):
                 continue
             etype = "REJECT"  # 'would not accept the displacement': a refusal
         if (
@@ -764,10 +774,15 @@ def _sentence_drafts(
         ):
             continue  # 'agreed to meet', 'agreed to pause tariffs': the embedded act is the event
         status, has_tense = _status(pred, etype)
+        if refused and _negated(trig, pred):
+            status, has_tense = "occurred", True  # the refusal is made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
         agents = _group_agents(resolver, pred, earlier + drafts) or _agents(resolver, trig, pred, etype)
-        partners = [p for p in _partners(resolver, trig, pred, etype) if p not in agents]
+        if etype == "REJECT" and refused is None and pred.pos_ in ("VERB", "AUX"):
+            acts = [_trigger_of(c) for c in pred.children if c.dep_ == "xcomp"]  # 'refused to cede ...'
+            refused = next((act[0] for act in acts if act and act[0] in ("RETREAT", "CONCEDE")), None)
+        partners = [p for p in _partners(resolver, trig, pred, etype, refused) if p not in agents]
         if not partners and etype in ("ACCUSE", "REJECT", "SUPPORT") and pred.pos_ in ("VERB", "AUX"):
             partners = _event_anaphor_partner(pred, earlier + drafts, sent.start_char, agents)
         partners = [p for p in partners if not _is_city(resolver, p)]

@@ -146,7 +146,7 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
     "SUPPORT": frozenset({"dobj"}),
     "COOPERATE": frozenset({"with"}),
     "AID": frozenset({"to", "dobj", "dative", "for"}),
-    "RETREAT": frozenset({"from"}),
+    "RETREAT": frozenset({"from", "to"}),  # withdraw from X, cede land to X
     "REQUEST": frozenset({"on", "dobj", "against"}),
     "ACCUSE": frozenset({"dobj", "against"}),
     "REJECT": frozenset({"dobj", "agent"}),
