@@ -647,3 +647,35 @@ def test_invisible_characters_do_not_split_words_of_the_body() -> None:
     )
     assert not isinstance(article, Rejection)
     assert "The Kremlin rejects the plan" in article.body and "\u200c" not in article.body
+
+
+SCRAPED_PAGE = """# www.example-news.test
+
+## Metadata
+
+- **URL**: https://www.example-news.test/news/talks-end/article_123.html
+- **Scraped at**: 2026-03-02T02:34:06+00:00
+
+## Content
+
+Talks end in Lima
+Email
+Print
+Save
+Mar 1, 2026
+Updated
+6 hrs ago
+Facebook
+Twitter
+Peru and Chile ended two days of talks in Lima on Sunday without an agreement, officials said.
+Both delegations said they would meet again next month to discuss the border.
+"""
+
+
+def test_scraped_page_takes_its_stamp_line_from_among_share_buttons() -> None:
+    # The clean-up drops the run of short lines as a menu; the stamp in it is the page's date
+    # (ranked last: the scrape time is never a publication date).
+    (article,) = [a for a in articles_from_bytes(SCRAPED_PAGE.encode(), "page.md") if isinstance(a, Article)]
+    assert article.published_date is not None and article.published_date.isoformat() == "2026-03-01"
+    assert article.published_source == "text"
+    assert "Facebook" not in article.body

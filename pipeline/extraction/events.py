@@ -58,6 +58,8 @@ _DATE_CLIMB = frozenset(
 _STATUS_CLIMB = frozenset(
     {"xcomp", "pcomp", "prep", "acomp", "conj", "pobj", "dobj", "acl", "attr", "nsubj", "nsubjpass"}
 )
+_STATUS_HOPS = 9  # heads climbed for tense: 'is due to arrive ... before heading for talks'
+_DATE_HOPS = 7  # heads climbed for a date phrase, the same chain
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _MODAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"})
 _ANAPHOR_NOUNS: dict[str, str] = {
@@ -369,7 +371,7 @@ def _group_agents(resolver: Resolver, pred: Token, earlier: list[Draft]) -> list
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
     """(status or None when undecided, has_tense) from auxiliaries, control verbs and tense."""
     node = pred
-    for hop in range(5):
+    for hop in range(_STATUS_HOPS):
         for child in node.children:
             low = child.lower_
             if child.dep_ in ("aux", "auxpass"):
@@ -430,7 +432,7 @@ def _pick_date(
         return None, False
     node = trig
     seen_pred = False
-    for hop in range(6):
+    for hop in range(_DATE_HOPS + 3):
         lo, hi = _subtree_range(node)
         inside = sorted(
             (e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i)
@@ -441,7 +443,7 @@ def _pick_date(
                 return day, node is trig or node is pred or not seen_pred
         if node is pred:
             seen_pred = True
-        if node.head is node or node.dep_ not in _DATE_CLIMB or (hop >= 3 and node is not pred):
+        if node.head is node or node.dep_ not in _DATE_CLIMB or (hop >= _DATE_HOPS and node is not pred):
             break
         if node.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in node.children

@@ -256,6 +256,28 @@ def _split_trailing_agency(paragraph: str) -> tuple[str, str | None]:
     return paragraph[: match.start()].rstrip(), match["agency"]
 
 
+def page_stamp(lines: list[str]) -> str | None:
+    """The first publication stamp line of a crawled page's raw lines (ISO), before clean-up drops
+    it with the share buttons around it ('Feb 26, 2026' between 'Save' and 'Updated')."""
+    stamps: list[_Stamp] = []
+    candidates = 0
+    for line in lines:
+        stripped = line.strip().strip("*_ ")
+        if candidates >= MAX_STAMP_CANDIDATES:
+            break
+        if could_be_stamp(stripped):
+            candidates += 1
+            stamp = parse_stamp(stripped)
+            if stamp:
+                stamps.append(stamp)
+    chosen = _choose_stamp(stamps)
+    if chosen is None:
+        return None
+    if chosen.time is not None:
+        return datetime.datetime.combine(chosen.date, chosen.time).isoformat()
+    return chosen.date.isoformat()
+
+
 def _choose_stamp(stamps: list[_Stamp]) -> _Stamp | None:
     """The first publication stamp wins; an "Updated" stamp is only a fallback."""
     originals = [stamp for stamp in stamps if not stamp.is_update]

@@ -22,6 +22,7 @@ from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Format, Limits
 from pipeline.ingest.formats.text import draft_from_text
 from pipeline.ingest.metadata import Draft, iso_stamp, parse_stamp, unwrap_url, url_date
+from pipeline.ingest.raw_text import page_stamp
 
 _YAML = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(?P<meta>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TOML = re.compile(r"\A\ufeff?\s*\+\+\+[ \t]*\r?\n(?P<meta>.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -145,6 +146,10 @@ def draft_from_front_matter(meta: dict[str, Any], body: str) -> Draft | Rejectio
         draft.publisher = outlet
     if front_date:
         draft.dates.append((front_date, "front_matter"))
+    if not draft.dates and not url_date(url):
+        found = page_stamp(body.splitlines())  # a stamp line the clean-up took for a menu
+        if found:
+            draft.dates.append((found, "text"))
     return draft
 
 
