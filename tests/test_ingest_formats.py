@@ -679,3 +679,21 @@ def test_scraped_page_takes_its_stamp_line_from_among_share_buttons() -> None:
     assert article.published_date is not None and article.published_date.isoformat() == "2026-03-01"
     assert article.published_source == "text"
     assert "Facebook" not in article.body
+
+
+REPUBLISHED_WIRE = """---
+title: "Peru and Chile end talks without a deal"
+url: https://www.small-town-radio.test/news/peru-chile-talks
+date: 2026-03-01
+---
+
+LIMA, March 1 (Reuters) - Peru and Chile ended two days of border talks in Lima on Sunday without
+an agreement, officials from both countries said.
+
+The delegations will meet again next month, Peru's foreign ministry said in a statement.
+"""
+
+
+def test_unknown_host_carrying_an_agency_credit_gives_the_agency() -> None:
+    (article,) = [a for a in articles_from_bytes(REPUBLISHED_WIRE.encode(), "wire.md") if isinstance(a, Article)]
+    assert article.outlet == "Reuters"

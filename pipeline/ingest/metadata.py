@@ -10,8 +10,9 @@ where each came from, url, names of the site); :func:`finish` applies the rules 
   third-party metadata (crawler front matter) -- else a stamp line inside a crawled page.
   *Disagreement rule*: front matter that disagrees with the url or dateline date loses to them;
   ``published_source`` says which source gave the value.
-* **outlet**: the url's domain in the outlet table; else the publisher the metadata names; else,
-  without a url, the dateline's agency credit or a signature; else the site's name.
+* **outlet**: the url's domain in the outlet table; else the publisher the metadata names; else
+  the dateline's agency credit or a signature (a host outside the table that carries an agency's
+  credit republishes the agency's story); else the site's name.
 * Fields nothing states stay None: nothing is invented.
 """
 
@@ -322,7 +323,7 @@ def choose_outlet(draft: Draft) -> str | None:
         return from_table
     if draft.publisher:
         return squash(draft.publisher)
-    if not draft.url and draft.credit:
+    if draft.credit:
         return agency_name(draft.credit)
     titled = _site_name_from_title(draft.title, draft.url)
     if titled:
