@@ -10,9 +10,10 @@ where each came from, url, names of the site); :func:`finish` applies the rules 
   third-party metadata (crawler front matter) -- else a stamp line inside a crawled page.
   *Disagreement rule*: front matter that disagrees with the url or dateline date loses to them;
   ``published_source`` says which source gave the value.
-* **outlet**: the url's domain in the outlet table; else the publisher the metadata names; else
-  the dateline's agency credit or a signature (a host outside the table that carries an agency's
-  credit republishes the agency's story); else the site's name.
+* **outlet**: the url's domain in the outlet table; else the publisher the metadata names; else,
+  without a url, the dateline's agency credit or a signature; else the name the site gives itself
+  (title suffix, site name); else the agency credit (a host that names itself nowhere republishes
+  the agency's story); else the domain.
 * Fields nothing states stay None: nothing is invented.
 """
 
@@ -323,7 +324,7 @@ def choose_outlet(draft: Draft) -> str | None:
         return from_table
     if draft.publisher:
         return squash(draft.publisher)
-    if draft.credit:
+    if not draft.url and draft.credit:
         return agency_name(draft.credit)
     titled = _site_name_from_title(draft.title, draft.url)
     if titled:
@@ -332,10 +333,12 @@ def choose_outlet(draft: Draft) -> str | None:
         site = squash((name or "").split(" | ")[0])
         if site and not _URLISH.match(site):  # "http://www.tmz.com" is an address, not a name
             return site
+    if draft.credit:
+        return agency_name(draft.credit)  # a host that names itself nowhere republishes the agency
     label = domain_label(draft.url)
     if label:
         return label.capitalize()
-    return agency_name(draft.credit) if draft.credit else None
+    return None
 
 
 def finish(draft: Draft) -> Finished:
