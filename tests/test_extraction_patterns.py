@@ -369,7 +369,6 @@ def test_act_demanded_or_refused_by_a_noun_is_no_event(nlp: Language) -> None:
     assert not [e for e in ex.events if e.type.value == "RETREAT"]
 
 
-
 def test_talks_at_the_end_of_a_long_clause_take_its_tense_and_date(nlp: Language) -> None:
     ex = run(
         nlp,
@@ -379,6 +378,7 @@ def test_talks_at_the_end_of_a_long_clause_take_its_tense_and_date(nlp: Language
     ev = only_event(ex, "CONSULT")
     assert ev.status.value == "scheduled"
     assert ev.date == dt.date(2025, 5, 20)
+
 
 # --- a sentence that stands alone -----------------------------------------------------------------
 
