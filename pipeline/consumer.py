@@ -15,6 +15,23 @@ rewind (records truly gone: retention, compaction, transaction markers) does it 
 Faust's gap.  It also never commits past an offset that was not acked: Faust's check lets a hole
 of exactly one offset at the head of the acked list through.
 
+The jump rule needs a later record to notice a loss, and the last records of a burst have none:
+the two-worker scale-out test left 5 (or 11, or 21) articles with their lag for good when Faust
+lost them around a rebalance.  Three ways, each closed here:
+
+* Faust drops whole fetches while a rebalance runs and counts on its seek back to the committed
+  offsets to read them again, which aiokafka skips for a committed offset of 0
+  (aio-libs/aiokafka#1003), the offset of every partition of a new topic:
+  ``LosslessConsumerThread`` seeks to 0 as well (:func:`seek_all_to_committed`).
+* The recovery seeks, then resumes its flow control, which empties every stream's queue; records
+  fetched in between were thrown away untracked.  Stream partitions resume with the consumer's
+  flow, right after that (:meth:`LosslessConsumer.resume_flow`).
+* Faust hands the consumer thread its live set of active partitions and aiokafka reads an empty
+  set as "every partition": records of paused partitions came back and were dropped.  The thread
+  gets a copy, never an empty one (:meth:`LosslessConsumer._getmany`).  Seeks are serialised:
+  the fetcher seeks too when it finds the flow stopped, and one finishing after the recovery's
+  reset the bookkeeping from offsets read before.
+
 The decision is the pure function :func:`next_step`; the drain loop is Faust's own
 (``faust.transport.consumer.Consumer._drain_messages``, faust-streaming 0.15) with that call added,
 which is why pyproject pins faust-streaming to 0.15.x: re-check this file before moving the pin.
@@ -62,6 +79,33 @@ def next_step(offset: int, delivered: int | None, expected: int | None, rewound_
     return Step("rewind", rewind_to=expected)
 
 
+async def seek_all_to_committed(consumer: Any) -> dict[Any, int | None]:
+    """Seek every assigned partition to its committed offset, 0 included; the committed offsets.
+
+    aiokafka's ``seek_to_committed`` seeks only ``if offset and offset > 0`` (aio-libs/aiokafka#1003),
+    so a partition committed at 0 keeps whatever position the fetcher reached.  Faust drops the
+    records it fetched while a rebalance stopped the flow and then calls this to read them again:
+    on a new topic (log start 0, committed 0 by ``initialise_group_offsets``) they were skipped for
+    good, and with no later record on the partition nothing noticed.  Partitions without a
+    committed offset (changelogs) keep their position, as in aiokafka.
+    """
+    committed: dict[Any, int | None] = {}
+    for tp in consumer.assignment():
+        offset = await consumer.committed(tp)
+        committed[tp] = offset
+        if offset is not None and offset >= 0:
+            consumer.seek(tp, offset)
+    return committed
+
+
+class LosslessConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    """Faust's aiokafka consumer thread whose seek to the committed offsets also seeks to 0."""
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        result: Mapping[TP, int] = await self.call_thread(seek_all_to_committed, self._ensure_consumer())
+        return result
+
+
 class LosslessConsumer(faust_aiokafka.Consumer):
     """Faust's aiokafka consumer that re-reads dropped records instead of committing over them."""
 
@@ -73,6 +117,11 @@ class LosslessConsumer(faust_aiokafka.Consumer):
         self.rewinds: Counter[str] = Counter()  # topic -> seeks back; read by the metrics task
         self._epoch: Counter[TP] = Counter()  # bumped by every seek: a delivery that spans one is stale
         self._resume_after_seek: set[TP] = set()
+        self._resume_with_flow: set[TP] = set()
+        self._seek_lock = asyncio.Lock()
+
+    def _new_consumer_thread(self) -> LosslessConsumerThread:
+        return LosslessConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     # -- positions: every seek restarts the bookkeeping of a partition ---------------------------
 
@@ -83,11 +132,14 @@ class LosslessConsumer(faust_aiokafka.Consumer):
             self._epoch[tp] += 1
 
     def resume_partitions(self, tps: Any) -> None:
-        """Stream partitions start fetching only once they were sought to the committed offsets.
+        """Stream partitions start fetching only once sought to the committed offsets and flowing.
 
         Faust resumes them first and seeks after (faust-streaming #216): records fetched in between
         reach the agents from wherever the fetcher stood, the seek then moves the position under
-        them, and that is where Faust loses track of what it delivered.
+        them, and that is where Faust loses track of what it delivered.  After the seek they wait
+        for :meth:`resume_flow` too: the recovery seeks, then resumes its flow control, which
+        empties every stream's queue (``clear_on_resume``); records fetched between the two were
+        thrown away there, untracked and never acked (5 articles left with their lag for good).
         """
         tps = set(tps)
         streams = {tp for tp in tps if not self._is_changelog_tp(tp)}
@@ -95,11 +147,39 @@ class LosslessConsumer(faust_aiokafka.Consumer):
         super().resume_partitions(tps - streams)
 
     async def perform_seek(self) -> None:
-        await super().perform_seek()
-        self._forget(set(self._delivered) | set(self._expected) | set(self._read_offset))
-        self._expected.update({tp: offset for tp, offset in self._read_offset.items() if offset is not None})
-        resumed, self._resume_after_seek = self._resume_after_seek, set()
-        super().resume_partitions(resumed & self.assignment())
+        # One seek at a time: Faust's fetcher seeks too when it finds the flow stopped, and a seek
+        # finishing after the recovery's reset the bookkeeping from committed offsets read earlier.
+        async with self._seek_lock:
+            sought, self._resume_after_seek = self._resume_after_seek, set()
+            try:
+                await super().perform_seek()
+            except BaseException:
+                self._resume_after_seek |= sought  # the next seek resumes them
+                raise
+            self._forget(set(self._delivered) | set(self._expected) | set(self._read_offset))
+            self._expected.update(
+                {tp: offset for tp, offset in self._read_offset.items() if offset is not None}
+            )
+            self._resume_with_flow |= sought
+
+    def resume_flow(self) -> None:
+        super().resume_flow()
+        resumed, self._resume_with_flow = self._resume_with_flow, set()
+        if resumed:
+            super().resume_partitions(resumed & self.assignment())
+
+    async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> Any:
+        """Fetch only the partitions active now; aiokafka reads an empty set as every partition.
+
+        Faust passes its live set of active partitions to the consumer thread, which the event loop
+        changes while aiokafka waits on it, and aiokafka returns records of all assigned partitions
+        when the set is empty; Faust then drops the records of partitions it does not find active.
+        """
+        if active_partitions is not None:
+            active_partitions = set(active_partitions)
+            if not active_partitions:
+                return {}
+        return await super()._getmany(active_partitions, timeout)
 
     async def seek(self, partition: TP, offset: int) -> None:
         await super().seek(partition, offset)
@@ -115,6 +195,7 @@ class LosslessConsumer(faust_aiokafka.Consumer):
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self._forget(revoked)
         self._resume_after_seek -= revoked
+        self._resume_with_flow -= revoked
         for tp in revoked:
             self._rewound_to.pop(tp, None)
         await super().on_partitions_revoked(revoked)

@@ -18,6 +18,7 @@ that feeds them, so every topic an agent with a table reads from shares
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -181,6 +182,32 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     return [TopicSpec(t.wire_name(settings), t.partitions(settings), t.broker_config()) for t in TOPOLOGY]
 
 
+#: Feed tables with a changelog topic of their own (the items table's changelog is ``diplomatic-feed``).
+CHANGELOG_TABLES: tuple[str, ...] = ("feed-window-events", "feed-blocks")
+
+
+def changelog_topic_name(settings: Settings, table: str) -> str:
+    """The changelog topic of a feed table, named the way Faust names it."""
+    return f"{settings.app_id}-{table}-changelog"
+
+
+def changelog_specs(settings: Settings) -> list[TopicSpec]:
+    """The tables' changelog topics as Faust declares them: compacted, ``settings.partitions``.
+
+    :func:`create_topics` creates them with the project's topics, before a worker starts.  Left to
+    Faust, every worker declared them just before its consumer subscribed; two workers starting
+    together raced, one got "already exists" while the other's topic was not yet in the broker's
+    metadata, and its consumer found no such topic and did not ask again for 5 minutes (aiokafka's
+    metadata_max_age).  As the group's leader it assigned no partition of that changelog, and every
+    write to the table raised PartitionsMismatch ("changelog topic ... has 0 partitions"): the feed
+    agent crashed on each event of that worker.
+    """
+    return [
+        TopicSpec(changelog_topic_name(settings, table), settings.partitions, {"cleanup.policy": "compact"})
+        for table in CHANGELOG_TABLES
+    ]
+
+
 def lagged_topics(settings: Settings) -> tuple[str, ...]:
     """Wire names of the topics a worker's consumer group reads."""
     return tuple(t.wire_name(settings) for t in TOPOLOGY if t.lagged)
@@ -218,7 +245,11 @@ class PartitionMismatchError(RuntimeError):
 
 
 def create_topics(settings: Settings) -> list[str]:
-    """Create missing topics; return the names created.  Idempotent."""
+    """Create missing topics (the tables' changelogs too); return the names created.  Idempotent.
+
+    Returns once the broker's metadata lists every created topic with all its partitions, so a
+    consumer subscribing next finds them (see :func:`changelog_specs`).
+    """
     from kafka.admin import KafkaAdminClient, NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
@@ -229,7 +260,7 @@ def create_topics(settings: Settings) -> list[str]:
     )
     try:
         existing = set(admin.list_topics())
-        specs = topic_specs(settings)
+        specs = topic_specs(settings) + changelog_specs(settings)
         missing = [spec for spec in specs if spec.name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another process may win the race
@@ -245,9 +276,27 @@ def create_topics(settings: Settings) -> list[str]:
                     ]
                 )
         _check_partitions(admin, [spec for spec in specs if spec.name in existing])
+        _wait_visible(admin, missing)
         return [spec.name for spec in missing]
     finally:
         admin.close()
+
+
+def _wait_visible(admin: object, specs: list[TopicSpec], timeout_s: float = 30.0) -> None:
+    """Wait until the broker's metadata has every topic of ``specs`` with all its partitions."""
+    deadline = time.monotonic() + timeout_s
+    while specs:
+        described = admin.describe_topics([spec.name for spec in specs])  # type: ignore[attr-defined]
+        counts = {
+            entry.get("topic", entry.get("name")): len(entry["partitions"])
+            for entry in described
+            if not entry.get("error_code")
+        }
+        specs = [spec for spec in specs if counts.get(spec.name) != spec.partitions]
+        if specs and time.monotonic() > deadline:
+            raise TimeoutError(f"topics not in the broker's metadata after {timeout_s:.0f}s: {specs}")
+        if specs:
+            time.sleep(0.1)
 
 
 def _check_partitions(admin: object, specs: list[TopicSpec]) -> None:

@@ -51,6 +51,8 @@ def initialise_group_offsets(settings: Settings) -> None:
     offsets; a partition without one is not rewound, so its first records were skipped for good
     (seen with a second worker joining a new group while articles flowed).  Only possible while the
     group has no live members (a new deployment); otherwise the commit is refused and nothing changes.
+    The log start of a new topic is 0, which aiokafka's own seek to the committed offsets ignores:
+    ``pipeline.consumer.LosslessConsumerThread`` is what makes the rewind to it happen.
     """
     from kafka import KafkaConsumer, TopicPartition
     from kafka.structs import OffsetAndMetadata

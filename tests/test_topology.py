@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pipeline.config import Settings
+from pipeline.feed.tables import make_tables
 from pipeline.metrics import TOPICS
 from pipeline.monitoring import LagSampler
 from pipeline.tools.schema_export import (
@@ -21,7 +22,7 @@ from pipeline.tools.schema_export import (
     render_asyncapi,
     render_topology_table,
 )
-from pipeline.topology import CONTRACTS, TOPOLOGY, faust_topics, lagged_topics, topic_specs
+from pipeline.topology import CONTRACTS, TOPOLOGY, changelog_specs, faust_topics, lagged_topics, topic_specs
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_VERSION = json.loads((REPO / "deploy" / "asyncapi" / "package.json").read_text())["dependencies"]
@@ -40,6 +41,16 @@ def test_topic_creation_follows_the_table() -> None:
         assert spec.config["cleanup.policy"] == topic.cleanup
     assert specs["t-articles"].partitions == 5 and specs["t-dead-letters"].partitions == 1
     assert specs["t-diplomatic-feed"].config["cleanup.policy"] == "compact"
+
+
+def test_the_tables_changelog_topics_are_created_up_front(tmp_path: Path) -> None:
+    # two workers starting together raced to declare them; create_topics makes them before either starts
+    app = faust.App("topology-test", broker="kafka://127.0.0.1:1", datadir=str(tmp_path))
+    tables = make_tables(app, settings(), faust_topics(app, settings()))
+    changelogs = {t.changelog_topic.get_topic_name() for t in (tables.events, tables.blocks, tables.items)}
+    specs = changelog_specs(settings())
+    assert changelogs == {spec.name for spec in specs} | {"t-diplomatic-feed"}
+    assert all(spec.partitions == 3 and spec.config == {"cleanup.policy": "compact"} for spec in specs)
 
 
 def test_faust_topics_codecs_contracts_lag_and_labels_follow_the_table(tmp_path: Path) -> None:

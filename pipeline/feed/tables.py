@@ -9,7 +9,7 @@ import faust
 
 from pipeline.codec import ContractCodec
 from pipeline.config import Settings
-from pipeline.topology import FaustTopics
+from pipeline.topology import FaustTopics, changelog_topic_name
 from schemas import Event, FeedItem
 
 
@@ -30,7 +30,7 @@ def make_tables(app: faust.App, settings: Settings, topics: FaustTopics) -> Feed
         # construction; recovery decodes through that topic.  Give every table an explicit changelog
         # topic with raw string keys and the contract codec, and the same codecs on the table itself.
         changelog = changelog or app.topic(
-            f"{settings.app_id}-{name}-changelog",
+            changelog_topic_name(settings, name),  # created up front by create_topics
             key_serializer="raw",
             value_serializer=codec,
             partitions=parts,
