@@ -32,7 +32,7 @@ def test_a_word_has_one_meaning_per_kind() -> None:
     meaning: dict[tuple[str, str], set[tuple[str, str | None]]] = defaultdict(set)
     for entry in load_patterns():
         if entry["id"] in ("verb", "noun"):
-            for lemma in entry["pattern"][0]["_"]["lemma_lower"]["IN"]:
+            for lemma in entry["pattern"][0]["LEMMA"]["IN"]:
                 meaning[(entry["id"], lemma)].add((entry["label"], entry["mode"]))
     clashes = {k: v for k, v in meaning.items() if len(v) > 1}
     assert not clashes
@@ -58,3 +58,15 @@ def test_rules_read_the_patterns(nlp: Language) -> None:
     signed = next(t for t in doc if t.text == "signed")
     assert _trigger_of(signed) == ("AGREE", None, signed)
     assert doc._.trigger_hits is not None
+
+
+def test_a_pattern_of_another_shape_runs_in_spacys_matcher(nlp: Language) -> None:
+    # Lines of the two common shapes are indexed; any other pattern keeps its spaCy meaning.
+    from pipeline.extraction.trigger_patterns import matchers_for
+
+    compiled = matchers_for(nlp.vocab)
+    assert "meet" in compiled.words["LEMMA"] and "impose" in compiled.paths
+    assert len(compiled.dep_matcher) >= 1  # 'a joint news conference': a node with POS and LEMMA
+    doc = annotate_triggers(nlp("Lula said at a joint press conference with Boric that trade would grow."))
+    conference = next(t for t in doc if t.text == "conference")
+    assert hits_of(conference).noun == ("CONSULT", "in_person")
