@@ -315,6 +315,7 @@ CAPITALS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked the same names over and over
 def fold(text: str) -> str:
     """Case-fold and strip accents so 'Türkiye' and 'turkiye' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -338,6 +339,7 @@ def country_name(alpha3: str) -> str | None:
     return getattr(record, "common_name", None) or record.name
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked the same names over and over
 def country_code(text: str) -> str | None:
     """Alpha-3 of a country written as a name or short form, else None (cities, regions)."""
     key = fold(_strip_the(text)).strip(" .'’")
@@ -358,6 +360,7 @@ def country_code(text: str) -> str | None:
     return str(record.alpha_3)
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked the same names over and over
 def demonym_code(text: str) -> str | None:
     """Alpha-3 of a demonym/adjective ('Russian', 'Russians', 'U.S.'), tolerating one typo in long words."""
     key = fold(_strip_the(text)).strip(" .'’")

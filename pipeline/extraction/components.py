@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from pipeline.extraction.entities import extract_entities
 from pipeline.extraction.events import extract_events
+from pipeline.extraction.layout import doc_text
 from pipeline.extraction.quotes import extract_quotes, quote_spans, quote_token_mask
 from pipeline.extraction.resolve import Resolver
 from pipeline.extraction.trigger_patterns import annotate_triggers
@@ -60,7 +61,7 @@ def annotate_entities(doc: Doc) -> Doc:
 
 def annotate_quotes(doc: Doc) -> Doc:
     if doc._.article is not None and doc._.entity_index is not None:
-        spans = quote_spans(doc.text, doc._.article.title)
+        spans = quote_spans(doc_text(doc), doc._.article.title)
         mask = quote_token_mask(doc, spans)
         resolver = Resolver(doc, doc._.entity_index, mask)
         doc._.quote_spans, doc._.quote_mask, doc._.resolver = spans, mask, resolver

@@ -16,7 +16,7 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
 from pipeline.extraction.ids import stable_id
-from pipeline.extraction.layout import prose_paragraphs
+from pipeline.extraction.layout import doc_text, prose_paragraphs
 from pipeline.extraction.lexicon import (
     ADMIN_AREA_WORDS,
     ANONYMOUS_SOURCES,
@@ -205,6 +205,10 @@ def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | Non
     return None
 
 
+#: First words of the institution names: only a token that opens one is looked up (speed).
+_INSTITUTION_HEADS: frozenset[str] = frozenset(key.split()[0] for key in INSTITUTIONS if key.split())
+
+
 def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     """(tok_start, tok_end, label, institution-or-empty) for spaCy entities and missed institutions."""
     out: list[tuple[int, int, str, str]] = []
@@ -221,12 +225,12 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         else:
             out.append((start, end, ent.label_, ""))
         covered.update(range(ent.start, ent.end))
-    lows = [t.lower_ for t in doc] if doc.text.strip() else []
+    lows = [t.lower_ for t in doc] if doc_text(doc).strip() else []
     n = len(lows)
     i = 0
     while i < n:
         hit = None
-        if i not in covered:
+        if i not in covered and lows[i] in _INSTITUTION_HEADS:
             keys = []
             for width in (4, 3, 2, 1):
                 if i + width <= n and not any(j in covered for j in range(i, i + width)):
@@ -272,7 +276,7 @@ def _propagate_people(
         return raw
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b", re.IGNORECASE)
     extra = []
-    for match in pattern.finditer(doc.text):
+    for match in pattern.finditer(doc_text(doc)):
         span = doc.char_span(match.start(), match.end())
         if span is None or len(span) != 1 or span.start in covered:
             continue
@@ -417,7 +421,7 @@ def _in_prose(
     doc: Doc, raw: list[tuple[int, int, str, str]], title: str | None
 ) -> list[tuple[int, int, str, str]]:
     """Mentions in the article's own sentences: not in its headline, menus, teasers or captions."""
-    prose = prose_paragraphs(doc.text, title)
+    prose = prose_paragraphs(doc_text(doc), title)
     starts = [s for s, _ in prose]
     out = []
     for m in raw:

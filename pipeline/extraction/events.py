@@ -10,6 +10,7 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_time
 from pipeline.extraction.ids import stable_id
+from pipeline.extraction.layout import doc_text
 from pipeline.extraction.learned import (
     Thresholds,
     actors_needed,
@@ -1064,7 +1065,7 @@ def extract_events(
     )
     events: list[Event] = []
     for d in _dedupe(drafts):
-        evidence = doc.text[d.sent_start : d.sent_end]
+        evidence = doc_text(doc)[d.sent_start : d.sent_end]
         stripped = evidence.strip()
         offset = d.sent_start + evidence.find(stripped)
         refs = [

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extraction.canonical import person_key
 from pipeline.extraction.ids import stable_id
-from pipeline.extraction.layout import paragraphs
+from pipeline.extraction.layout import doc_text, paragraphs
 from pipeline.extraction.lexicon import ANONYMOUS_SOURCES, PERSON_PRONOUNS, QUOTE_CUE_VERBS
 from pipeline.extraction.quote_marks import QuoteSpan, find_quote_spans, quote_token_mask
 from pipeline.extraction.resolve import Resolver
@@ -98,7 +98,7 @@ def _nearby_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token | No
 
 def _same_line(doc: Doc, i: int, j: int) -> bool:
     """True when tokens i < j are in one paragraph (a cue never reaches into the next one)."""
-    return "\n" not in doc.text[doc[i].idx : doc[j].idx]
+    return "\n" not in doc_text(doc)[doc[i].idx : doc[j].idx]
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ def _standalone(doc: Doc, first: int, last: int, mask: list[bool]) -> bool:
 
 
 def _sites(doc: Doc, spans: list[QuoteSpan]) -> list[_Site]:
-    text = doc.text
+    text = doc_text(doc)
     paras = paragraphs(text)
     sites: list[_Site] = []
     p = 0
@@ -360,7 +360,7 @@ def _person_before(doc: Doc, first: int, resolver: Resolver) -> str | None:
 
 def _neighbours(sites: list[_Site], doc: Doc, mask: list[bool]) -> None:
     """Pass 2: quotes without a cue continue the quote next to them."""
-    text = doc.text
+    text = doc_text(doc)
     for k, site in enumerate(sites):
         if site.decided:
             continue
@@ -392,7 +392,7 @@ def _take(site: _Site, other: _Site) -> None:
 
 def _context(sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver) -> None:
     """Pass 3: a quote alone in its paragraph continues the speaker introduced before it."""
-    paras = paragraphs(doc.text)
+    paras = paragraphs(doc_text(doc))
     for k, site in enumerate(sites):
         if site.decided or not (site.opens_para and site.closes_para):
             continue
@@ -454,7 +454,7 @@ def extract_quotes(
     article_id: str, doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Resolver
 ) -> list[Quote]:
     """Quote records with speaker and cue for each quotation span."""
-    text = doc.text
+    text = doc_text(doc)
     return [
         Quote(
             id=stable_id(article_id, "quote", site.span.start, site.span.end),
