@@ -62,11 +62,17 @@ def test_rules_read_the_patterns(nlp: Language) -> None:
 
 def test_a_pattern_of_another_shape_runs_in_spacys_matcher(nlp: Language) -> None:
     # Lines of the two common shapes are indexed; any other pattern keeps its spaCy meaning.
-    from pipeline.extraction.trigger_patterns import matchers_for
+    from pipeline.extraction.trigger_patterns import compile_patterns, matchers_for
 
-    compiled = matchers_for(nlp.vocab)
-    assert "meet" in compiled.words["LEMMA"] and "impose" in compiled.paths
-    assert len(compiled.dep_matcher) >= 1  # 'a joint news conference': a node with POS and LEMMA
+    shipped = matchers_for(nlp.vocab)
+    assert "meet" in shipped.words["LEMMA"] and "impose" in shipped.paths and "conference" in shipped.paths
+    extra = {"label": "PROTEST", "mode": None, "id": "verb", "pattern": [{"LEMMA": "march", "POS": "VERB"}]}
+    compiled = compile_patterns(nlp.vocab, [*load_patterns(), extra])
+    assert len(compiled.matcher) == 1 and "march" not in compiled.words["LEMMA"]
+    doc = annotate_triggers(nlp("Thousands marched through Lima. The march ended at noon."), compiled)
+    verb, noun = (t for t in doc if t.lower_.startswith("march"))
+    assert hits_of(verb).verb == ("PROTEST", None)
+    assert hits_of(noun).verb is None  # the POS the pattern asks for is checked by the Matcher
     doc = annotate_triggers(nlp("Lula said at a joint press conference with Boric that trade would grow."))
     conference = next(t for t in doc if t.text == "conference")
     assert hits_of(conference).noun == ("CONSULT", "in_person")

@@ -7,6 +7,9 @@ repeats the title.
 
 from __future__ import annotations
 
+import functools
+import re
+
 from spacy.tokens import Doc
 
 from pipeline.geography import fold
@@ -26,7 +29,8 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=32)  # asked several times per article by quotes and entities
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of every paragraph: a line break ends one, unless the next line goes on in
     lower case after a line with no final stop (hard-wrapped text, a link unwrapped by a scraper)."""
     lines: list[tuple[int, int]] = []
@@ -44,7 +48,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], line[1])
         else:
             out.append(line)
-    return out
+    return tuple(out)
 
 
 def continues(text: str, prev_end: int, start: int) -> bool:
@@ -91,8 +95,12 @@ def headline_lines(text: str, title: str | None) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+
+
 def _folded(text: str) -> str:
-    return " ".join("".join(ch for ch in fold(text) if ch.isalnum() or ch.isspace()).split())
+    """Folded words, punctuation dropped ('U.S.' -> 'us')."""
+    return " ".join(_NOT_WORD.sub("", fold(text)).split())
 
 
 def prose_paragraphs(text: str, title: str | None) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,11 +149,18 @@ def matchers_for(vocab: Vocab) -> TriggerMatchers:
     found = _MATCHERS.get(id(vocab))
     if found is not None and found.matcher.vocab is vocab:
         return found
+    built = compile_patterns(vocab, load_patterns())
+    _MATCHERS[id(vocab)] = built
+    return built
+
+
+def compile_patterns(vocab: Vocab, entries: Sequence[Mapping[str, Any]]) -> TriggerMatchers:
+    """Pattern lines compiled: indexed where their shape allows, else added to spaCy's matchers."""
     words: dict[str, dict[str, list[tuple[str, Trig]]]] = {attr: {} for attr in _ATTR_OF}
     paths: dict[str, list[tuple[_ChildPath, str, Trig]]] = {}
     matcher, dep_matcher = Matcher(vocab), DependencyMatcher(vocab)
     trig_of: dict[int, tuple[str, Trig]] = {}
-    for n, entry in enumerate(load_patterns()):
+    for n, entry in enumerate(entries):
         kind, trig, pattern = entry["id"], (entry["label"], entry["mode"]), entry["pattern"]
         word_pattern, path = _as_word_pattern(pattern), _as_child_path(pattern)
         if word_pattern is not None:
@@ -168,9 +175,7 @@ def matchers_for(vocab: Vocab) -> TriggerMatchers:
         key = f"diplofeed_trigger_{n}"
         trig_of[vocab.strings.add(key)] = (kind, trig)
         (dep_matcher if "RIGHT_ID" in pattern[0] else matcher).add(key, [pattern])
-    built = TriggerMatchers(words, paths, matcher, dep_matcher, trig_of)
-    _MATCHERS[id(vocab)] = built
-    return built
+    return TriggerMatchers(words, paths, matcher, dep_matcher, trig_of)
 
 
 def _path_ends(tok: Token, path: _ChildPath) -> list[int]:
@@ -198,9 +203,10 @@ def _record(hits: dict[int, TokenHits], anchor: int, kind: str, trig: Trig, end:
         setattr(token_hits, kind, trig)
 
 
-def annotate_triggers(doc: Doc) -> Doc:
-    """Write ``doc._.trigger_hits`` (token index -> :class:`TokenHits`)."""
-    m = matchers_for(doc.vocab)
+def annotate_triggers(doc: Doc, compiled: TriggerMatchers | None = None) -> Doc:
+    """Write ``doc._.trigger_hits`` (token index -> :class:`TokenHits`); ``compiled``: the shipped
+    patterns unless given."""
+    m = compiled or matchers_for(doc.vocab)
     hits: dict[int, TokenHits] = {}
     parsed = doc.has_annotation("DEP")
     for tok in doc:
