@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from faust.streams import _current_event
 
 from pipeline.feed.route import partition_for, reaches_feed, route_key
-from pipeline.feed.sink import FeedSink, SinkResult
+from pipeline.feed.sink import FeedSink, SinkResult, apply_or_dead_letter
+from schemas import DeadLetter
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -103,8 +104,13 @@ def register(
         async for event in stream.events():
             partition = event.message.partition
             started = time.perf_counter()
-            result = sink.apply(event.value, partition)
+            source = f"{event.message.topic}/{partition}/{event.message.offset}"
+            result = apply_or_dead_letter(sink, event.value, partition, source)
             metrics.observe_stage("feed", time.perf_counter() - started)
+            if isinstance(result, DeadLetter):
+                await topics.dead_letters.send(key=result.raw_sha256.encode(), value=result)
+                metrics.dead_letter(result.stage, result.error)
+                continue
             if result.duplicate or result.late:
                 continue
             report(result)

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_SCHEMA_VERSION = "unsupported_schema_version"
     PARSE_ERROR = "parse_error"
     EXTRACTION_ERROR = "extraction_error"
+    FEED_ERROR = "feed_error"
     PUBLISH_ERROR = "publish_error"
     TIMEOUT = "timeout"
 

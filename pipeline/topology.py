@@ -156,7 +156,7 @@ DEAD_LETTERS = TopicDef(
     description="Inputs that could not become a valid record, with an error code and reason.",
     partitioning=Partitioning.SINGLE,
     retention_days=30,
-    producers=("publish", "watch", "follow", "extract agent"),
+    producers=("publish", "watch", "follow", "extract agent", "feed agent"),
     consumers=("operators",),
 )
 

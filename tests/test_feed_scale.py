@@ -263,3 +263,30 @@ def test_countries_named_in_any_order_meet_and_added_people_keep_the_anchor() ->
         date=day,
     )
     assert blocking(pair).anchor == blocking(more).anchor
+
+
+# --------------------------------------------------------------------------- a failing event
+
+
+class _FullDisk(dict[str, Any]):
+    """A table whose store refuses writes, as RocksDB does on a full disk."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_an_event_the_sink_cannot_apply_becomes_a_dead_letter_and_the_next_one_goes_on() -> None:
+    from pipeline.feed.sink import apply_or_dead_letter
+    from schemas import DeadLetter
+
+    talks = make_event(ref(1), "m1", C, ["Lee Jae Myung", "Xi Jinping"], date=DAY)
+    events_t, blocks_t, items_t = tables()
+    failing = FeedSink(_FullDisk(), blocks_t, items_t, FOREVER, partitions=4)
+    result = apply_or_dead_letter(failing, talks, partition_for(talks, 4), "feed-events/2/17")
+    assert isinstance(result, DeadLetter)
+    assert (result.error, result.stage, result.source) == ("feed_error", "worker", "feed-events/2/17")
+    assert "No space left on device" in result.reason and result.article_id == talks.article_id
+    assert talks.id in result.raw_prefix  # the event itself is kept, to be replayed
+    working = FeedSink(events_t, blocks_t, items_t, FOREVER, partitions=4)
+    applied = apply_or_dead_letter(working, talks, partition_for(talks, 4), "feed-events/2/18")
+    assert not isinstance(applied, DeadLetter) and applied.upserts

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import logging
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.errors import ErrorCode, dead_letter
 from pipeline.feed.merge import (
     FeedDiff,
     Signature,
@@ -38,7 +40,9 @@ from pipeline.feed.merge import (
 )
 from pipeline.feed.route import partition_for
 from pipeline.feed.window import advance_watermark, expired, time_of
-from schemas import Event, FeedItem
+from schemas import DeadLetter, Event, FeedItem
+
+log = logging.getLogger(__name__)
 
 #: Entries per block page: a page record stays under ~60 KB (an entry is under 120 bytes).
 PAGE_IDS = 500
@@ -326,3 +330,23 @@ class FeedSink:
         diff = diff_feed(stored, expected)
         self._write(diff, self._partition(self.partition_of(event)))
         return diff
+
+
+def apply_or_dead_letter(
+    sink: FeedSink, event: Event, partition: int, source: str
+) -> SinkResult | DeadLetter:
+    """The sink's result for one event, or, when applying it fails (a table write refused, a bug),
+    its dead letter (``feed_error``, stage ``worker``): one event must not stop the feed agent, and
+    a failed event is kept where it can be replayed, not committed past unseen."""
+    try:
+        return sink.apply(event, partition)
+    except Exception as error:
+        log.exception("feed: event %s failed in partition %d", event.id, partition)
+        return dead_letter(
+            event.model_dump_json().encode(),
+            error=ErrorCode.FEED_ERROR,
+            reason=f"{type(error).__name__}: {error}"[:500],
+            source=source,
+            stage="worker",
+            article_id=event.article_id,
+        )
