@@ -242,9 +242,9 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline.tools.demo import run_demo
+    from pipeline.tools.demo import run_demo, runs_once
 
-    return run_demo(settings, once=args.once, inbox=Path(args.inbox), timeout_s=args.timeout)
+    return run_demo(settings, once=runs_once(args.once), inbox=Path(args.inbox), timeout_s=args.timeout)
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:

@@ -315,7 +315,6 @@ CAPITALS: dict[str, str] = {
 }
 
 
-@functools.lru_cache(maxsize=65536)  # pure, and asked the same names over and over
 def fold(text: str) -> str:
     """Case-fold and strip accents so 'Türkiye' and 'turkiye' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -777,8 +777,8 @@ def _sentence_drafts(
         ):
             continue  # 'agreed to meet', 'agreed to pause tariffs': the embedded act is the event
         status, has_tense = _status(pred, etype)
-        if refused and _negated(trig, pred):
-            status, has_tense = "occurred", True  # the refusal is made when it is said
+        if refused:
+            status, has_tense = "occurred", True  # a refusal to yield is made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
         agents = _group_agents(resolver, pred, earlier + drafts) or _agents(resolver, trig, pred, etype)

@@ -3,7 +3,7 @@
 Starts the local broker if none runs, starts a worker process, publishes
 ``seeds/``, waits for the feed to settle, prints it as a table with the page's
 address, then keeps publishing whatever lands in the inbox folder until
-interrupted (``--once`` exits after printing).  What the demo started, it stops.
+interrupted (``--once``, or ``CI`` set, exits after printing).  What the demo started, it stops.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,11 @@ def format_table(items: list[dict[str, Any]]) -> str:
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows
     ]
     return "\n".join([lines[0], "-" * min(120, max(len(line) for line in lines)), *lines[1:]])
+
+
+def runs_once(once: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    """``--once``, or a CI run (``CI`` set, as CI services do): nobody is there to press Ctrl-C."""
+    return once or environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def run_demo(settings: Settings, *, once: bool, inbox: Path, timeout_s: float) -> int:
