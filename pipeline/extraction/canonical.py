@@ -65,17 +65,34 @@ def _join_first_names(by_key: dict[str, list[tuple[int, RawMention]]]) -> None:
             continue
         owners = firsts.get(key, set()) - {key}
         if len(owners) > 1:
-            # 'Lee' with 'Lee Jae Myung' (21 mentions) and 'Lee Jae-yong' (2): the one the article is about.
+            # 'Lee' with 'Lee Jae Myung' (21 mentions) and 'Lee Jae-yong' (2): the one the article is about,
+            # the one mentioned far more often, else the one introduced first (news style: a later
+            # namesake is named in full again).
             ranked = sorted(owners, key=lambda k: -len(by_key.get(k, [])))
             if len(by_key.get(ranked[0], [])) >= 3 * len(by_key.get(ranked[1], [])):
                 owners = {ranked[0]}
+            else:
+                owners = {min(owners, key=lambda k: min(m.start for _, m in by_key[k]))}
         if len(owners) == 1:
             by_key[owners.pop()].extend(group)
             del by_key[key]
 
 
-def cluster_people(mentions: list[RawMention]) -> dict[int, str]:
-    """Canonical person name per mention index: the fullest, most frequent spelling in its cluster."""
+def _full_form(name: str, elsewhere: list[str]) -> str:
+    """A one-word name given in full only outside the prose ('Obama' with 'Barack Obama' in a caption)."""
+    if len(name.split()) > 1:
+        return name
+    key = person_key(name)
+    forms = {n for n in elsewhere if len(n.split()) > 1 and person_key(n) == key}
+    return forms.pop() if len(forms) == 1 else name
+
+
+def cluster_people(mentions: list[RawMention], elsewhere: list[str] | None = None) -> dict[int, str]:
+    """Canonical person name per mention index: the fullest, most frequent spelling in its cluster.
+
+    ``elsewhere``: person names the page gives outside its prose (headline, captions); they only
+    complete a cluster whose every spelling is one word.
+    """
     people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON"]
     rep = _merge_keys([person_key(m.name) for _, m in people])
     by_key: dict[str, list[tuple[int, RawMention]]] = {}
@@ -88,6 +105,7 @@ def cluster_people(mentions: list[RawMention]) -> dict[int, str]:
         firsts = {_first_key(m.name) for _, m in group if _first_key(m.name)}
         if len(firsts) <= 1:
             best = max(counts, key=lambda n: (len(n.split()), counts[n], len(n)))
+            best = _full_form(best, elsewhere or [])
             out.update({i: best for i, _ in group})
             continue
         # Several first names share a last name: keep them apart, bare surnames go to the latest full form.

@@ -217,6 +217,9 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         if ent.label_ not in ENTITY_LABELS:
             continue
         start, end = _trim(ent)
+        if ent.label_ in ("PERSON", "ORG"):
+            # "Ukraine's Zelenskyy", "Russia's Gazprom": the name is what the possessive qualifies.
+            start = max([start] + [t.i + 1 for t in doc[start : end - 1] if t.tag_ == "POS"])
         if start >= end:
             continue
         prefix = _institution_prefix(doc, start, end)
@@ -434,7 +437,14 @@ def _in_prose(
 
 def extract_entities(article: Article, doc: Doc) -> EntityIndex:
     """Entities of the article body, one per canonical name, with mentions and attributes."""
-    raw = _in_prose(doc, _raw_mentions(doc), article.title)
+    every = _raw_mentions(doc)
+    raw = _in_prose(doc, every, article.title)
+    in_prose = set(raw)
+    elsewhere = [
+        doc[_strip_titles(doc, m[0], m[1]) : m[1]].text
+        for m in every
+        if m[2] == "PERSON" and m not in in_prose
+    ]
     person_keys = {
         person_key(doc[_strip_titles(doc, s, e) : e].text)
         for s, e, lab, _ in raw
@@ -463,7 +473,7 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
         RawMention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text, lab)
         for s, e, lab, _ in fixed
     ]
-    person_names = cluster_people(mentions)
+    person_names = cluster_people(mentions, elsewhere)
 
     names: list[str] = []
     codes: dict[str, str | None] = {}
