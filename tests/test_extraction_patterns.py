@@ -403,3 +403,40 @@ def test_stand_alone_rule_type_is_not_retyped(nlp: Language) -> None:
     ex = run(nlp, "The European Union imposed new sanctions on Belarus on Tuesday.")
     first = ex.events[0]  # the rule's event; the typer may add its own type next to it
     assert first.type.value == "SANCTION" and first.actors == ["European Union", "Belarus"]
+
+
+# --- accusations, pressure and participles ---------------------------------------------------------
+
+
+def test_accusation_needs_only_the_accuser(nlp: Language) -> None:
+    ex = run(nlp, "Foreign Minister Sergey Lavrov on Monday criticized the Western refusal to share data.")
+    event = only_event(ex, "ACCUSE")
+    assert event.actors == ["Sergey Lavrov"] and event.date == PUBLISHED
+
+
+def test_passive_accusation_without_accuser_is_no_event(nlp: Language) -> None:
+    ex = run(nlp, "Belarus has been criticized for detaining hundreds of protesters this year.")
+    assert not [e for e in ex.events if e.type.value == "ACCUSE"], [(e.type, e.actors) for e in ex.events]
+
+
+def test_berate_is_an_accusation(nlp: Language) -> None:
+    ex = run(nlp, "Hungarian Prime Minister Viktor Orban berated Polish President Andrzej Duda in Brussels.")
+    assert "Viktor Orban" in only_event(ex, "ACCUSE").actors
+
+
+def test_push_is_a_demand_only_with_its_complement(nlp: Language) -> None:
+    asked = run(nlp, "German Chancellor Olaf Scholz pushed Serbia to recognise Kosovo on Monday.")
+    assert only_event(asked, "REQUEST").actors[:1] == ["Olaf Scholz"]
+    moved = run(nlp, "Russian troops pushed into the outskirts of Pokrovsk, Ukraine's army said.")
+    assert not [e for e in moved.events if e.type.value == "REQUEST"]
+
+
+def test_inking_a_deal_is_an_agreement(nlp: Language) -> None:
+    ex = run(nlp, "Vietnam inked a trade deal with Australia on Monday.")
+    assert set(only_event(ex, "AGREE").actors) == {"Vietnam", "Australia"}
+
+
+def test_participle_sanctions_have_the_agent_as_actor(nlp: Language) -> None:
+    ex = run(nlp, "Iran said it would respect the restrictions imposed by the European Union against Syria.")
+    event = only_event(ex, "SANCTION")
+    assert event.actors[:1] == ["European Union"] and "Syria" in event.actors

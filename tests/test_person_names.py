@@ -77,3 +77,14 @@ def test_bare_family_name_goes_to_the_person_introduced_first(nlp: Language) -> 
     assert "Lee" not in people(ex)
     meetings = [e for e in ex.events if e.type.value == "CONSULT" and "Li Qiang" in e.actors]
     assert meetings and "Lee Jae Myung" in meetings[0].actors, [(e.type, e.actors) for e in ex.events]
+
+
+def test_bare_surname_of_namesakes_is_the_principal(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "U.S. President Barack Obama met Cuban President Raul Castro in Havana on Monday.\n\n"
+        "First lady Michelle Obama visited a school in the city.\n\n"
+        "Obama rejected the Cuban demand to return the naval base at Guantanamo Bay.",
+    )
+    rejects = [e for e in ex.events if e.type.value == "REJECT"]
+    assert rejects and rejects[0].actors[0] == "Barack Obama", [(e.type, e.actors) for e in ex.events]

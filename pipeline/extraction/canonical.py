@@ -108,23 +108,17 @@ def cluster_people(mentions: list[RawMention], elsewhere: list[str] | None = Non
             best = _full_form(best, elsewhere or [])
             out.update({i: best for i, _ in group})
             continue
-        # Several first names share a last name: keep them apart, bare surnames go to the latest full form.
+        # Several first names share a last name ('Barack Obama', 'Michelle Obama'): keep them apart. A bare
+        # surname is the one introduced first, the article's principal (news style names a later
+        # namesake in full, or 'Mrs. Obama').
         best_by_first: dict[str, str] = {}
         for first in firsts:
             forms = [n for n in counts if _first_key(n) == first]
             best_by_first[first] = max(forms, key=lambda n: (len(n.split()), counts[n], len(n)))
-        latest: str | None = None
-        pending: list[int] = []
-        for i, m in sorted(group, key=lambda p: p[1].start):
+        principal = best_by_first[
+            _first_key(min((m for _, m in group if _first_key(m.name)), key=lambda m: m.start).name)
+        ]
+        for i, m in group:
             first = _first_key(m.name)
-            if first:
-                latest = best_by_first[first]
-                out[i] = latest
-                for j in pending:
-                    out[j] = latest
-                pending = []
-            elif latest is not None:
-                out[i] = latest
-            else:
-                pending.append(i)
+            out[i] = best_by_first[first] if first else principal
     return out

@@ -186,6 +186,13 @@ def _has_complement(tok: Token, wanted: frozenset[str]) -> bool:
             return True
         if child.dep_ == "xcomp" and "xcomp" in wanted:
             return True
+        if (
+            child.dep_ == "advcl"
+            and "xcomp" in wanted
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+            and any(c.dep_ == "dobj" for c in tok.children)
+        ):
+            return True  # 'pushed Cuba to improve ...': the parse hangs the object's to-clause on the verb
         if child.dep_ == "dobj" and "dobj_person" in wanted and child.ent_type_ == "PERSON":
             return True
     return False
@@ -810,6 +817,12 @@ def _sentence_drafts(
             continue
         if etype in NEEDS_PARTNER and len(actors) < 2:
             continue
+        if (
+            etype == "ACCUSE"
+            and len(actors) < 2
+            and (not agents or any(c.dep_ == "auxpass" for c in pred.children))
+        ):
+            continue  # one named party must be the accuser: 'Cuba has been criticized' names only the accused
         if etype == "AGREE" and len(actors) < 2 and pred.dep_ in ("advcl", "conj", "xcomp"):
             # 'held talks with X on Tuesday, agreeing to ...': the agreement is between the talks' parties.
             head = pred.head

@@ -80,6 +80,14 @@ class Resolver:
                         return inner
             if tok.dep_ == "relcl":
                 return tok.head
+            if tok.dep_ == "acl" and tok.tag_ == "VBN":
+                # 'the restrictions imposed by the Council': the agent of the participle does the act.
+                agent = next(
+                    (g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
+                    None,
+                )
+                if agent is not None:
+                    return agent
             if (
                 tok.dep_ == "acl"
                 and tok.head.dep_ in ("dobj", "attr")

@@ -178,17 +178,27 @@ def compile_patterns(vocab: Vocab, entries: Sequence[Mapping[str, Any]]) -> Trig
     return TriggerMatchers(words, paths, matcher, dep_matcher, trig_of)
 
 
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass"})
+
+
 def _path_ends(tok: Token, path: _ChildPath) -> list[int]:
-    """Indices of the last nodes reached from ``tok`` along the path's steps."""
+    """Indices of the last nodes reached from ``tok`` along the path's steps.
+
+    A past participle modifying a noun has that noun for its object ('the restrictions imposed by
+    the Council' are restrictions the Council imposed): a first step to a direct object also takes
+    the participle's head.
+    """
     frontier = [tok]
-    for deps, lowers, lemmas in path.steps:
+    for n, (deps, lowers, lemmas) in enumerate(path.steps):
+        candidates = [
+            child for node in frontier for child in node.children if deps is None or child.dep_ in deps
+        ]
+        if n == 0 and tok.dep_ == "acl" and tok.tag_ == "VBN" and deps is not None and deps & _OBJECT_DEPS:
+            candidates.append(tok.head)
         frontier = [
-            child
-            for node in frontier
-            for child in node.children
-            if (deps is None or child.dep_ in deps)
-            and (lowers is None or child.lower_ in lowers)
-            and (lemmas is None or child.lemma_.lower() in lemmas)
+            node
+            for node in candidates
+            if (lowers is None or node.lower_ in lowers) and (lemmas is None or node.lemma_.lower() in lemmas)
         ]
     return [t.i for t in frontier]
 

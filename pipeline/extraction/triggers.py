@@ -12,6 +12,7 @@ from __future__ import annotations
 NEEDS_PREP: dict[str, frozenset[str]] = {
     "work": frozenset({"with", "together"}),
     "press": frozenset({"for", "xcomp"}),
+    "push": frozenset({"for", "xcomp"}),  # "pushed for talks", "pushed Cuba to ...", not "pushed into"
     "receive": frozenset({"dobj_person"}),
 }
 
@@ -162,7 +163,7 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
 #: Categories whose act is the speech act itself: its status is the verb's, not the embedded clause's.
 SPEECH_ACTS: frozenset[str] = frozenset({"THREATEN", "REQUEST", "ACCUSE", "REJECT", "SUPPORT", "PROTEST"})
 #: Categories that need a second party to be an event at all.
-NEEDS_PARTNER: frozenset[str] = frozenset({"CONSULT", "COOPERATE", "ACCUSE", "SANCTION", "COERCE", "ASSAULT"})
+NEEDS_PARTNER: frozenset[str] = frozenset({"CONSULT", "COOPERATE", "SANCTION", "COERCE", "ASSAULT"})
 
 FUTURE_HEADS: frozenset[str] = frozenset(
     {
