@@ -440,3 +440,34 @@ def test_participle_sanctions_have_the_agent_as_actor(nlp: Language) -> None:
     ex = run(nlp, "Iran said it would respect the restrictions imposed by the European Union against Syria.")
     event = only_event(ex, "SANCTION")
     assert event.actors[:1] == ["European Union"] and "Syria" in event.actors
+
+
+def test_requested_meeting_is_a_proposed_meeting(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Armenian Prime Minister Nikol Pashinyan called for a meeting with President Ilham Aliyev.",
+    )
+    event = only_event(ex, "CONSULT")
+    assert set(event.actors) == {"Nikol Pashinyan", "Ilham Aliyev"} and event.status.value == "proposed"
+    assert not [e for e in ex.events if e.type.value == "REQUEST"]
+
+
+def test_request_that_others_meet_stays_an_appeal(nlp: Language) -> None:
+    ex = run(nlp, "French President Emmanuel Macron pressed for the peace talks to take place in Geneva.")
+    assert only_event(ex, "REQUEST").actors == ["Emmanuel Macron"]
+
+
+def test_desire_to_meet_is_proposed(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Prime Minister Nikol Pashinyan reiterated his desire to meet President Ilham Aliyev.",
+    )
+    assert only_event(ex, "CONSULT").status.value == "proposed"
+
+
+def test_declining_to_comment_is_no_rejection(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Officials gathered in Moscow on Monday.\n\nKremlin spokesman Dmitry Peskov refused to comment.",
+    )
+    assert not [e for e in ex.events if e.type.value == "REJECT"], [(e.type, e.actors) for e in ex.events]

@@ -41,6 +41,7 @@ from pipeline.extraction.triggers import (
     NEEDS_OBJECT,
     NEEDS_PARTNER,
     NEEDS_PREP,
+    NO_COMMENT_VERBS,
     PARTNER_DEPS,
     POSSESSED_NOUNS,
     PROPOSE_HEADS,
@@ -715,10 +716,43 @@ def _political(resolver: Resolver, actors: list[str]) -> bool:
     return False
 
 
+def _requested_meeting(pred: Token, found: list[tuple[Token, str, str | None, Token]]) -> Token | None:
+    """The meeting a request asks for ('called for a meeting with X', 'urged talks with X'), else None.
+
+    FORMAT.md codes a meeting someone wants as CONSULT, proposed: the request is that meeting's
+    proposal, not an appeal of its own.  Only a meeting *with* someone is the requester's own; 'pressed
+    for peace talks to take place in Geneva' asks others to meet, an appeal.
+    """
+    nouns = {
+        t.i: t
+        for t, etype, _m, _p in found
+        if etype == "CONSULT"
+        and t.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ == "prep" and c.lower_ == "with" for c in t.children)
+    }
+    for child in pred.children:
+        if child.dep_ == "dobj" and child.i in nouns:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "for":
+            target = next((g for g in child.children if g.dep_ == "pobj" and g.i in nouns), None)
+            if target is not None:
+                return target
+    return None
+
+
 def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> set[int]:
-    """Tokens inside the complement of a threat or appeal: the embedded act is not an event of its own."""
+    """Tokens inside the complement of a threat or appeal: the embedded act is not an event of its own.
+
+    A requested meeting stays (see ``_requested_meeting``): the appeal is its proposal.
+    """
     out: set[int] = set()
     for trig, etype, _mode, pred in found:
+        if (
+            etype == "REQUEST"
+            and pred.pos_ in ("VERB", "AUX")
+            and _requested_meeting(pred, found) is not None
+        ):
+            continue
         if etype in ("REJECT", "REQUEST", "THREATEN") and trig.pos_ in ("NOUN", "PROPN"):
             for child in trig.children:  # 'his refusal to cede', 'the demand that it cede': not acts
                 if child.dep_ in ("acl", "xcomp", "ccomp"):
@@ -767,8 +801,15 @@ def _sentence_drafts(
     preds = {pred.i for _t, _e, _m, pred in found} | {t.i for t, _e, _m, _p in found}
     drafts: list[Draft] = []
     pending: list[tuple[Token, str, str | None, Token, dt.date | None, str | None]] = []
+    requested = {
+        pred.i: meeting
+        for _t, etype, _m, pred in found
+        if etype == "REQUEST"
+        and pred.pos_ in ("VERB", "AUX")
+        and (meeting := _requested_meeting(pred, found))
+    }
     for trig, etype, mode, pred in found:
-        if trig.i in consumed:
+        if trig.i in consumed or (etype == "REQUEST" and pred.i in requested):
             continue
         refused = None
         if _negated(trig, pred):
@@ -784,11 +825,17 @@ def _sentence_drafts(
         ):
             continue  # 'agreed to meet', 'agreed to pause tariffs': the embedded act is the event
         status, has_tense = _status(pred, etype)
+        if any(meeting.i == trig.i for meeting in requested.values()):
+            status, has_tense = "proposed", True  # 'called for a meeting with X': wanted, not held
         if refused:
             status, has_tense = "occurred", True  # a refusal to yield is made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
         agents = _group_agents(resolver, pred, earlier + drafts) or _agents(resolver, trig, pred, etype)
+        if etype == "REJECT" and any(
+            c.dep_ == "xcomp" and _lemma(c) in NO_COMMENT_VERBS for c in pred.children
+        ):
+            continue  # 'declined to comment': a reporter's question turned down, not a rejection
         if etype == "REJECT" and refused is None and pred.pos_ in ("VERB", "AUX"):
             acts = [_trigger_of(c) for c in pred.children if c.dep_ == "xcomp"]  # 'refused to cede ...'
             refused = next((act[0] for act in acts if act and act[0] in ("RETREAT", "CONCEDE")), None)

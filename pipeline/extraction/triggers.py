@@ -162,6 +162,8 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
 
 #: Categories whose act is the speech act itself: its status is the verb's, not the embedded clause's.
 SPEECH_ACTS: frozenset[str] = frozenset({"THREATEN", "REQUEST", "ACCUSE", "REJECT", "SUPPORT", "PROTEST"})
+#: What a spokesperson declines to do ('refused to comment'): no refusal of anything diplomatic.
+NO_COMMENT_VERBS: frozenset[str] = frozenset({"comment", "elaborate", "confirm", "say", "speak", "specify"})
 #: Categories that need a second party to be an event at all.
 NEEDS_PARTNER: frozenset[str] = frozenset({"CONSULT", "COOPERATE", "SANCTION", "COERCE", "ASSAULT"})
 
@@ -201,6 +203,8 @@ PROPOSE_HEADS: frozenset[str] = frozenset(
         "keen",
         "possible",
         "wish",
+        "desire",
+        "readiness",
         "like",
         "float",
         "discuss",
