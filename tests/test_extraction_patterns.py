@@ -471,3 +471,10 @@ def test_declining_to_comment_is_no_rejection(nlp: Language) -> None:
         "Officials gathered in Moscow on Monday.\n\nKremlin spokesman Dmitry Peskov refused to comment.",
     )
     assert not [e for e in ex.events if e.type.value == "REJECT"], [(e.type, e.actors) for e in ex.events]
+
+
+def test_next_round_of_talks_is_scheduled(nlp: Language) -> None:
+    ex = run(nlp, "Diplomats outlined the agenda of the next round of talks between Armenia and Azerbaijan.")
+    assert only_event(ex, "CONSULT").status.value == "scheduled"
+    likely = run(nlp, "The talks between Armenia and Azerbaijan are likely to take place in Vienna.")
+    assert only_event(likely, "CONSULT").status.value == "scheduled"

@@ -37,6 +37,7 @@ from pipeline.extraction.triggers import (
     DESIRE_VERBS,
     EVENT_ANAPHORS,
     FUTURE_HEADS,
+    FUTURE_MODIFIERS,
     LIGHT_VERBS,
     NEEDS_OBJECT,
     NEEDS_PARTNER,
@@ -391,6 +392,14 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
                         return "scheduled", True  # reported "will": 'said Iran would hold talks'
                     return "proposed", True
         lemma = _lemma(node)
+        if node.pos_ == "NOUN" and any(
+            c.dep_ == "amod" and c.lower_ in FUTURE_MODIFIERS for c in node.children
+        ):
+            # 'the next round of talks', 'a future meeting': announced ahead (a proposal when offered)
+            proposal = any(c.lower_ in ("proposed", "possible", "potential") for c in node.children)
+            return ("proposed" if proposal else "scheduled"), True
+        if hop > 0 and any(c.dep_ == "acomp" and _lemma(c) in FUTURE_HEADS for c in node.children):
+            return "scheduled", True  # 'is likely to take place'
         if hop > 0 and lemma in PROPOSE_HEADS and _lemma(node.head) == "accept":
             return "scheduled", True  # 'accepted an invitation to visit'
         if hop > 0 and any(c.dep_ == "acomp" and _lemma(c) in PROPOSE_HEADS for c in node.children):

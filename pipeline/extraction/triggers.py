@@ -183,7 +183,12 @@ FUTURE_HEADS: frozenset[str] = frozenset(
         "go",
         "slate",
         "poise",
+        "likely",
     }
+)
+#: Words that put an event noun ahead of its report: 'the next round of talks', 'a future meeting'.
+FUTURE_MODIFIERS: frozenset[str] = frozenset(
+    {"next", "future", "upcoming", "forthcoming", "planned", "coming", "proposed", "possible", "potential"}
 )
 PROPOSE_HEADS: frozenset[str] = frozenset(
     {
