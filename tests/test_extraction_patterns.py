@@ -478,3 +478,22 @@ def test_next_round_of_talks_is_scheduled(nlp: Language) -> None:
     assert only_event(ex, "CONSULT").status.value == "scheduled"
     likely = run(nlp, "The talks between Armenia and Azerbaijan are likely to take place in Vienna.")
     assert only_event(likely, "CONSULT").status.value == "scheduled"
+
+
+def test_group_noun_takes_the_parties_just_named(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Prime Minister Nikol Pashinyan met President Ilham Aliyev in Vienna on Monday.\n\n"
+        "The two leaders signed a peace agreement after the talks.",
+    )
+    assert set(only_event(ex, "AGREE").actors) == {"Nikol Pashinyan", "Ilham Aliyev"}
+
+
+def test_group_noun_with_no_parties_before_names_nobody(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Spokesman Kang Min-soo spoke about the history of the museum founded by Park Tae-ho.\n\n"
+        "The two leaders previously held a summit in Gyeongju.",
+    )
+    summits = [(e.type, e.actors) for e in ex.events if "summit" in e.evidence.text]
+    assert summits == []  # not the spokesman and the founder named before

@@ -364,16 +364,45 @@ _GROUP_PRONOUNS = frozenset({"they", "both", "together"})
 _GROUP_LOOKBACK = 400  # characters: the previous sentence or two
 
 
+#: People named as a group ('the two leaders'); 'the two sides', 'the two countries' resolve to states.
+_GROUP_NOUNS = frozenset({"delegation", "leader", "negotiator", "president", "team"})
+
+
+def _group_noun(subj: Token) -> bool:
+    """'The two leaders', 'both sides', 'the delegations': the parties already named, in the plural.
+
+    A phrase that names its own parties ('Ukrainian and Russian negotiators') or takes
+    a part of a group ('some leaders') is not the group.
+    """
+    if subj.tag_ != "NNS" or _lemma(subj) not in _GROUP_NOUNS:
+        return False
+    mods = [c for c in subj.children if c.dep_ in ("det", "nummod", "amod", "compound", "poss", "predet")]
+    if any(c.dep_ in ("amod", "compound", "poss") for c in mods):
+        return False
+    return any(c.lower_ in ("the", "both", "two") for c in mods)
+
+
+def _group_subject(resolver: Resolver, pred: Token) -> bool:
+    """The verb's subject is a group noun ('the two leaders'): its parties are those named before."""
+    if pred.pos_ not in ("VERB", "AUX"):
+        return False
+    subj = resolver.subject_of(pred)
+    return subj is not None and _group_noun(subj)
+
+
 def _group_agents(resolver: Resolver, pred: Token, earlier: list[Draft]) -> list[str]:
     """'Together, they warned ...', 'both called for ...': the parties of the event just reported."""
     if pred.pos_ not in ("VERB", "AUX"):
         return []
     subj = resolver.subject_of(pred)
-    if subj is None or subj.lower_ not in _GROUP_PRONOUNS:
+    if subj is None or not (subj.lower_ in _GROUP_PRONOUNS or _group_noun(subj)):
         return []
     start = pred.sent.start_char
+    lookback = (
+        _GROUP_LOOKBACK if subj.lower_ in _GROUP_PRONOUNS else 2 * _GROUP_LOOKBACK
+    )  # a noun reaches further
     for draft in reversed(earlier):
-        if len(draft.actors) >= 2 and start - _GROUP_LOOKBACK <= draft.sent_start <= start:
+        if len(draft.actors) >= 2 and start - lookback <= draft.sent_start <= start:
             return list(draft.actors)
     return []
 
@@ -840,7 +869,9 @@ def _sentence_drafts(
             status, has_tense = "occurred", True  # a refusal to yield is made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
-        agents = _group_agents(resolver, pred, earlier + drafts) or _agents(resolver, trig, pred, etype)
+        agents = _group_agents(resolver, pred, earlier + drafts)
+        if not agents and not _group_subject(resolver, pred):
+            agents = _agents(resolver, trig, pred, etype)  # a group with no parties just named has none
         if etype == "REJECT" and any(
             c.dep_ == "xcomp" and _lemma(c) in NO_COMMENT_VERBS for c in pred.children
         ):
@@ -1034,6 +1065,8 @@ def _typed_drafts(
         not_verb = pred.pos_ not in ("VERB", "AUX") or mask[pred.i]
         if (not_verb and th.strict_parties) or (th.defer and _trigger_of(pred) is not None):
             continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
+        if _group_subject(resolver, pred):
+            continue  # 'the two leaders held ...' with no parties just named: nobody to name
         agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
         if not agents and th.named_subject:
             continue  # the verb's subject must be a named party: 'I met him', 'the sale drew interest'
