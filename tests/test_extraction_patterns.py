@@ -497,3 +497,30 @@ def test_group_noun_with_no_parties_before_names_nobody(nlp: Language) -> None:
     )
     summits = [(e.type, e.actors) for e in ex.events if "summit" in e.evidence.text]
     assert summits == []  # not the spokesman and the founder named before
+
+
+def test_being_in_contact_is_consulting(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "President Alexander Stubb said he remains in contact with President Volodymyr Zelensky.",
+    )
+    assert set(only_event(ex, "CONSULT").actors) == {"Alexander Stubb", "Volodymyr Zelensky"}
+    alone = run(nlp, "The ministry lost contact after the storm, officials in Helsinki said.")
+    assert not [e for e in alone.events if e.type.value == "CONSULT"]
+
+
+def test_sitting_with_someone_is_a_meeting(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Finnish President Alexander Stubb sat with Ukrainian President Volodymyr Zelensky for two hours.",
+    )
+    assert set(only_event(ex, "CONSULT").actors) == {"Alexander Stubb", "Volodymyr Zelensky"}
+
+
+def test_passive_by_agent_is_the_actor(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Officials met in Rome.\n\nOn the Finnish side, talks were also held in Geneva by "
+        "President Alexander Stubb's special envoy Jukka Salovaara.",
+    )
+    assert only_event(ex, "CONSULT").actors[0] == "Jukka Salovaara"

@@ -160,6 +160,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return None
         if lemma == "signing" and not any(_lemma(t) in AGREEMENT_WORDS for t in tok.subtree if t.i != tok.i):
             return None
+        if lemma == "contact" and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+            return None  # 'in contact with X' is talking to X; 'contact' alone is no event
         head = tok.head
         if tok.dep_ in ("dobj", "attr", "nsubjpass") and _lemma(head) in LIGHT_VERBS:
             return trig[0], trig[1], head
@@ -345,6 +347,9 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
                     found = resolver.actors(subj)
                     if found:
                         return found
+    by_agent = [g for c in pred.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if by_agent and resolver.actors(by_agent[0]):
+        return resolver.actors(by_agent[0])  # 'talks were held by X', 'was signed by X': X acted
     subj = resolver.subject_of(pred)
     if subj is None:
         return resolver.left_actors(pred) if pred.dep_ in ("ROOT", "ccomp", "advcl") else []

@@ -14,6 +14,7 @@ NEEDS_PREP: dict[str, frozenset[str]] = {
     "press": frozenset({"for", "xcomp"}),
     "push": frozenset({"for", "xcomp"}),  # "pushed for talks", "pushed Cuba to ...", not "pushed into"
     "receive": frozenset({"dobj_person"}),
+    "sit": frozenset({"with"}),  # 'sat with the envoys for six hours'; not 'sat in parliament'
 }
 
 #: Verbs that are threats only when reported as future acts ('said X would respond').
