@@ -524,3 +524,21 @@ def test_passive_by_agent_is_the_actor(nlp: Language) -> None:
         "President Alexander Stubb's special envoy Jukka Salovaara.",
     )
     assert only_event(ex, "CONSULT").actors[0] == "Jukka Salovaara"
+
+
+def test_narrative_date_passes_through_events(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Finnish President Alexander Stubb on Thursday urged closer ties among Nordic states.\n\n"
+        "As leaders gathered in Oslo, Stubb first met Swedish Prime Minister Ulf Kristersson.\n\n"
+        "Together, they warned that Russia would face tougher sanctions.\n\n"
+        "Then Stubb met Norwegian Prime Minister Jonas Gahr Store.",
+    )
+    last = [e for e in ex.events if e.type.value == "CONSULT" and "Jonas Gahr Store" in e.actors]
+    assert last and last[0].date == dt.date(2025, 5, 15), [(e.type, e.actors, e.date) for e in ex.events]
+    later = run(
+        nlp,
+        "Finnish President Alexander Stubb met Swedish Prime Minister Ulf Kristersson on Thursday.\n\n"
+        "Then, later in the month, Stubb met Norwegian Prime Minister Jonas Gahr Store.",
+    )
+    assert all(e.date is None for e in later.events if "Jonas Gahr Store" in e.actors)

@@ -561,6 +561,32 @@ def _context_date(
     return None
 
 
+def _narrative_date(sent: SpacySpan, dates: list[SpacySpan], drafts: list[Draft]) -> dt.date | None:
+    """The day of the narrative's last dated event ('On Thursday he first met Abe ... Then he met Xi').
+
+    Like ``_context_date`` (a sentence that carries the narrative on, from the sentence or two
+    before), but through an event of those sentences that was itself dated by its context.
+    """
+    if any(sent.start <= e.start < sent.end for e in dates):
+        return None  # 'later in the month': a time of its own, even one that fixes no day
+    if not any(t.dep_ == "advmod" and t.lower_ in _SEQUENCE_WORDS for t in sent):
+        return None
+    lo = sent.start
+    for _ in range(_CONTEXT_SENTENCES):
+        if lo == 0:
+            break
+        lo = sent.doc[lo - 1].sent.start
+    lo_char = sent.doc[lo].idx
+    for draft in reversed(drafts):
+        if (
+            lo_char <= draft.sent_start < sent.start_char
+            and draft.date is not None
+            and draft.status == "occurred"
+        ):
+            return draft.date
+    return None
+
+
 _ANCHOR_WINDOW = 120  # tokens back (a few sentences) in which a named year still dates a narrative
 
 
@@ -941,7 +967,9 @@ def _sentence_drafts(
         if day is None and (etype not in SPEECH_ACTS or _anchored(sent)):
             day = _anaphoric_date(sent, trig, earlier + drafts, actors, status, published)
         if day is None and status == "occurred":
-            day = _context_date(dates, sent, published, mask)
+            day = _context_date(dates, sent, published, mask) or _narrative_date(
+                sent, dates, earlier + drafts
+            )
         lo, hi = _subtree_range(pred)
         time_utc = resolve_time(resolver.doc[lo:hi].text, day)
         confidence = 0.55 + 0.15 * (pred.pos_ == "VERB") + 0.1 * (len(actors) >= 2) + 0.1 * (day is not None)
