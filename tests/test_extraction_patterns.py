@@ -542,3 +542,11 @@ def test_narrative_date_passes_through_events(nlp: Language) -> None:
         "Then, later in the month, Stubb met Norwegian Prime Minister Jonas Gahr Store.",
     )
     assert all(e.date is None for e in later.events if "Jonas Gahr Store" in e.actors)
+
+
+def test_offered_deal_is_a_proposed_agreement(nlp: Language) -> None:
+    ex = run(nlp, "Finnish President Alexander Stubb proposed a trade deal to Estonia on Monday.")
+    event = only_event(ex, "AGREE")
+    assert event.actors[0] == "Alexander Stubb" and event.status.value == "proposed"
+    floated = run(nlp, "Estonian Prime Minister Kristen Michal floated a ceasefire during the meeting.")
+    assert only_event(floated, "AGREE").status.value == "proposed"

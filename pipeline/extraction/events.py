@@ -426,6 +426,8 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
                         return "scheduled", True  # reported "will": 'said Iran would hold talks'
                     return "proposed", True
         lemma = _lemma(node)
+        if hop == 0 and etype == "AGREE" and lemma in PROPOSE_HEADS:
+            return "proposed", True  # 'offered a ceasefire', 'proposed a deal to X': not yet agreed
         if node.pos_ == "NOUN" and any(
             c.dep_ == "amod" and c.lower_ in FUTURE_MODIFIERS for c in node.children
         ):
