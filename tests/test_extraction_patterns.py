@@ -550,3 +550,11 @@ def test_offered_deal_is_a_proposed_agreement(nlp: Language) -> None:
     assert event.actors[0] == "Alexander Stubb" and event.status.value == "proposed"
     floated = run(nlp, "Estonian Prime Minister Kristen Michal floated a ceasefire during the meeting.")
     assert only_event(floated, "AGREE").status.value == "proposed"
+
+
+def test_asking_someone_to_act_is_an_appeal(nlp: Language) -> None:
+    ex = run(nlp, "Finnish President Alexander Stubb asked Hungary to approve the accession treaty.")
+    assert only_event(ex, "REQUEST").actors == ["Alexander Stubb", "Hungary"]
+    assert not [e for e in ex.events if e.type.value == "AGREE"]  # the act asked for is not an event
+    about = run(nlp, "Finnish President Alexander Stubb was asked about Hungary at a news conference.")
+    assert not [e for e in about.events if e.type.value == "REQUEST"]

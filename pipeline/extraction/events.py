@@ -135,8 +135,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
                 return "REQUEST", None, tok
             if not any(c.dep_ == "dobj" for c in tok.children) or any(c.dep_ == "oprd" for c in tok.children):
                 return None
-        if lemma == "ask" and "for" not in preps:
-            return None
+        if lemma == "ask" and "for" not in preps and not _asks_someone_to_act(tok):
+            return None  # 'asked about', 'asked to speak'; but 'asked Putin to agree' is an appeal
         if lemma in NEEDS_OBJECT:
             wanted = NEEDS_OBJECT[lemma]
             if not any(_lemma(t) in wanted for t in tok.subtree if t.i != tok.i):
@@ -167,6 +167,17 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _asks_someone_to_act(tok: Token) -> bool:
+    """'ask X to do ...': an object and a to-clause (the parse hangs it as xcomp or advcl)."""
+    if not any(c.dep_ == "dobj" for c in tok.children):
+        return False
+    return any(
+        c.dep_ in ("xcomp", "advcl", "ccomp")
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in tok.children
+    )
 
 
 def _wanted_of_another(tok: Token) -> bool:
