@@ -558,3 +558,17 @@ def test_asking_someone_to_act_is_an_appeal(nlp: Language) -> None:
     assert not [e for e in ex.events if e.type.value == "AGREE"]  # the act asked for is not an event
     about = run(nlp, "Finnish President Alexander Stubb was asked about Hungary at a news conference.")
     assert not [e for e in about.events if e.type.value == "REQUEST"]
+
+
+def test_one_agreement_told_twice_is_one_event(nlp: Language) -> None:
+    ex = run(
+        nlp, "Estonia struck a border deal with Latvia on Monday, agreeing to a truce along the river."
+    )
+    assert [e.actors for e in ex.events if e.type.value == "AGREE"] == [["Estonia", "Latvia"]]
+
+
+def test_speaking_to_the_press_is_no_consultation(nlp: Language) -> None:
+    ex = run(
+        nlp, "Speaking to the BBC on Monday, Finnish President Alexander Stubb said the talks had failed."
+    )
+    assert not [e for e in ex.events if e.type.value == "CONSULT" and "BBC" in e.actors]

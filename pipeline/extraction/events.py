@@ -890,9 +890,14 @@ def _sentence_drafts(
         and pred.pos_ in ("VERB", "AUX")
         and (meeting := _requested_meeting(pred, found))
     }
+    agreeing = {pred.i for _t, etype, _m, pred in found if etype == "AGREE"}
     for trig, etype, mode, pred in found:
         if trig.i in consumed or (etype == "REQUEST" and pred.i in requested):
             continue
+        if etype == "AGREE" and pred.dep_ in ("advcl", "conj") and pred.head.i in agreeing:
+            continue  # 'struck a deal with X, agreeing to a freeze': the one agreement, told twice
+        if _lemma(pred) == "speak" and pred.tag_ == "VBG" and pred.dep_ == "advcl":
+            continue  # 'Speaking to the BBC, X said': an interview, not a consultation
         refused = None
         if _negated(trig, pred):
             if etype in ("RETREAT", "CONCEDE"):
