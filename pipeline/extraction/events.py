@@ -251,6 +251,8 @@ def _negated(trig: Token, pred: Token) -> bool:
             return True
         if node.dep_ == "xcomp" and _lemma(node.head) in ("fail", "refuse", "decline"):
             return True
+        if node.dep_ == "pcomp" and node.head.lower_ == "without":
+            return True  # 'without asking people to pay more': not done
     return False
 
 
@@ -359,7 +361,7 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
                     if found:
                         return found
     by_agent = [g for c in pred.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    if by_agent and resolver.actors(by_agent[0]):
+    if by_agent and (trig is not pred or _trigger_of(pred) is not None) and resolver.actors(by_agent[0]):
         return resolver.actors(by_agent[0])  # 'talks were held by X', 'was signed by X': X acted
     subj = resolver.subject_of(pred)
     if subj is None:
