@@ -571,3 +571,19 @@ def test_speaking_to_the_press_is_no_consultation(nlp: Language) -> None:
 def test_without_doing_is_not_doing(nlp: Language) -> None:
     ex = run(nlp, "Finland said it could cut its deficit without asking Estonia to pay more.")
     assert not [e for e in ex.events if e.type.value == "REQUEST"], [(e.type, e.actors) for e in ex.events]
+
+
+def test_hyphen_joined_names_are_the_parties(nlp: Language) -> None:
+    ex = run(
+        nlp, "Officials met in Rome.\n\nThe Finland-Estonia summit in Tallinn ended without a deal on Monday."
+    )
+    assert set(only_event(ex, "CONSULT").actors) == {"Finland", "Estonia"}
+    said = run(
+        nlp,
+        "Finnish President Alexander Stubb hosted Estonian Prime Minister Kristen Michal on Monday.\n\n"
+        "Spokesman Juha Virtanen said after the Stubb-Michal meeting that the border would stay open.",
+    )
+    last = [e for e in said.events if e.type.value == "CONSULT" and "Stubb-Michal" in e.evidence.text]
+    assert last and set(last[0].actors) == {"Alexander Stubb", "Kristen Michal"}, [
+        (e.actors) for e in said.events
+    ]

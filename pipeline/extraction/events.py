@@ -49,7 +49,7 @@ from pipeline.extraction.triggers import (
     REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
 )
-from pipeline.geography import country_code
+from pipeline.geography import country_code, country_name
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
 
 _BLOCK = frozenset(
@@ -398,6 +398,49 @@ def _group_noun(subj: Token) -> bool:
     if any(c.dep_ in ("amod", "compound", "poss") for c in mods):
         return False
     return any(c.lower_ in ("the", "both", "two") for c in mods)
+
+
+def _hyphen_part(resolver: Resolver, part: str) -> str | None:
+    """One name of a hyphenated pair: a country, or a person of the article by surname ('Xi')."""
+    code = country_code(part)
+    if code:
+        return country_name(code)
+    people = [
+        name
+        for name, kind in resolver.index.name_type.items()
+        if kind == "PERSON" and part in (name.split()[-1], name.split()[0])
+    ]
+    return people[0] if len(people) == 1 else None
+
+
+def _hyphen_parties(resolver: Resolver, noun: Token) -> list[str]:
+    """'the Obama-Xi meeting', 'Russia-Ukraine-US talks': the names joined by hyphens before an event
+    noun are its parties, whoever the clause's subject is.
+
+    The model may tag such a chain as one entity ('Stubb-Michal', ORG) or miss a part: each part
+    between hyphens is read on its own, by the article's entities, else as a country or a surname.
+    """
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return []
+    words = sorted(
+        (t for t in noun.subtree if t.i < noun.i and t.dep_ in ("compound", "amod", "nmod", "punct")),
+        key=lambda t: t.i,
+    )
+    parts = [p.strip() for p in "".join(t.text_with_ws for t in words).split("-")]
+    if len(parts) < 2:
+        return []
+    by_text = {t.text: t for t in words}
+    parties: list[str] = []
+    for part in parts:
+        tok = by_text.get(part.split()[-1]) if part else None
+        named = resolver.index.actor_of_token(tok.i) if tok is not None else None
+        if named is None or "-" in named:
+            named = _hyphen_part(resolver, part.split()[-1]) if part else None
+        if named is None:
+            return []  # a part that names nobody ('a Russia-friendly deal'): no list of parties
+        if named not in parties:
+            parties.append(named)
+    return parties if len(parties) >= 2 else []
 
 
 def _group_subject(resolver: Resolver, pred: Token) -> bool:
@@ -920,7 +963,8 @@ def _sentence_drafts(
             status, has_tense = "occurred", True  # a refusal to yield is made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
-        agents = _group_agents(resolver, pred, earlier + drafts)
+        hyphened = _hyphen_parties(resolver, trig)
+        agents = hyphened or _group_agents(resolver, pred, earlier + drafts)
         if not agents and not _group_subject(resolver, pred):
             agents = _agents(resolver, trig, pred, etype)  # a group with no parties just named has none
         if etype == "REJECT" and any(
@@ -931,11 +975,13 @@ def _sentence_drafts(
             acts = [_trigger_of(c) for c in pred.children if c.dep_ == "xcomp"]  # 'refused to cede ...'
             refused = next((act[0] for act in acts if act and act[0] in ("RETREAT", "CONCEDE")), None)
         partners = [p for p in _partners(resolver, trig, pred, etype, refused) if p not in agents]
+        if hyphened:
+            partners = [p for p in partners if "-" not in p]  # the chain itself, tagged as one entity
         if not partners and etype in ("ACCUSE", "REJECT", "SUPPORT") and pred.pos_ in ("VERB", "AUX"):
             partners = _event_anaphor_partner(pred, earlier + drafts, sent.start_char, agents)
         partners = [p for p in partners if not _is_city(resolver, p)]
         agents = [a for a in agents if not _is_city(resolver, a)]
-        if pred.pos_ in ("NOUN", "PROPN") and not partners and etype in NEEDS_PARTNER:
+        if pred.pos_ in ("NOUN", "PROPN") and not partners and etype in NEEDS_PARTNER and not hyphened:
             agents = []  # a clause subject alone does not make 'the call' an event; it may borrow one below
         actors = agents + [p for i, p in enumerate(partners) if p not in partners[:i]]
         direction: Direction = "future" if status in ("scheduled", "proposed") else "past"
