@@ -587,3 +587,8 @@ def test_hyphen_joined_names_are_the_parties(nlp: Language) -> None:
     assert last and set(last[0].actors) == {"Alexander Stubb", "Kristen Michal"}, [
         (e.actors) for e in said.events
     ]
+
+
+def test_date_of_a_passive_clause_reaches_its_noun(nlp: Language) -> None:
+    ex = run(nlp, "Another round of talks between Finland and Estonia was held on May 4 in Tallinn.")
+    assert only_event(ex, "CONSULT").date == dt.date(2025, 5, 4)

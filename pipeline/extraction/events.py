@@ -56,7 +56,7 @@ _BLOCK = frozenset(
     {"nsubj", "nsubjpass", "advcl", "relcl", "parataxis", "punct", "mark", "aux", "auxpass", "ccomp", "csubj"}
 )
 _DATE_CLIMB = frozenset(
-    {"conj", "xcomp", "prep", "pcomp", "pobj", "dobj", "acl", "advcl", "acomp", "attr", "nsubj"}
+    {"conj", "xcomp", "prep", "pcomp", "pobj", "dobj", "acl", "advcl", "acomp", "attr", "nsubj", "nsubjpass"}
 )
 _STATUS_CLIMB = frozenset(
     {"xcomp", "pcomp", "prep", "acomp", "conj", "pobj", "dobj", "acl", "attr", "nsubj", "nsubjpass"}
