@@ -592,3 +592,16 @@ def test_hyphen_joined_names_are_the_parties(nlp: Language) -> None:
 def test_date_of_a_passive_clause_reaches_its_noun(nlp: Language) -> None:
     ex = run(nlp, "Another round of talks between Finland and Estonia was held on May 4 in Tallinn.")
     assert only_event(ex, "CONSULT").date == dt.date(2025, 5, 4)
+
+
+def test_another_round_takes_the_parties_and_a_group_its_date(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Officials from Finland and Estonia held talks in Tallinn on May 2.\n\n"
+        "Another round of talks was held on May 4 in Helsinki.\n\n"
+        "The delegations agreed to exchange maps of the border.",
+    )
+    rounds = [e for e in ex.events if e.type.value == "CONSULT" and e.date == dt.date(2025, 5, 4)]
+    assert rounds and set(rounds[0].actors) == {"Finland", "Estonia"}, [(e.actors, e.date) for e in ex.events]
+    agreed = only_event(ex, "AGREE")
+    assert set(agreed.actors) == {"Finland", "Estonia"} and agreed.date == dt.date(2025, 5, 4)

@@ -443,6 +443,39 @@ def _hyphen_parties(resolver: Resolver, noun: Token) -> list[str]:
     return parties if len(parties) >= 2 else []
 
 
+_SERIES_HEADS = frozenset({"round", "session"})
+_SERIES_WORDS = frozenset(
+    {
+        "another",
+        "new",
+        "next",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "latest",
+        "last",
+        "further",
+        "fresh",
+        "final",
+    }
+)
+
+
+def _series_parties(noun: Token, earlier: list[Draft]) -> list[str]:
+    """'Another round of talks was held', 'a new round of talks is set': a round of a series already
+    reported names no parties; they are those of the article's last talks that had two or more."""
+    head = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if head is None or _lemma(head) not in _SERIES_HEADS:
+        return []
+    if not any(c.dep_ in ("det", "amod") and c.lower_ in _SERIES_WORDS for c in head.children):
+        return []
+    for draft in reversed(earlier):
+        if draft.type == "CONSULT" and len(draft.actors) >= 2:
+            return list(draft.actors)
+    return []
+
+
 def _group_subject(resolver: Resolver, pred: Token) -> bool:
     """The verb's subject is a group noun ('the two leaders'): its parties are those named before."""
     if pred.pos_ not in ("VERB", "AUX"):
@@ -451,21 +484,22 @@ def _group_subject(resolver: Resolver, pred: Token) -> bool:
     return subj is not None and _group_noun(subj)
 
 
-def _group_agents(resolver: Resolver, pred: Token, earlier: list[Draft]) -> list[str]:
-    """'Together, they warned ...', 'both called for ...': the parties of the event just reported."""
+def _group_antecedent(resolver: Resolver, pred: Token, earlier: list[Draft]) -> Draft | None:
+    """'Together, they warned ...', 'both called for ...', 'the delegations agreed': the event just
+    reported, whose parties the group is."""
     if pred.pos_ not in ("VERB", "AUX"):
-        return []
+        return None
     subj = resolver.subject_of(pred)
     if subj is None or not (subj.lower_ in _GROUP_PRONOUNS or _group_noun(subj)):
-        return []
+        return None
     start = pred.sent.start_char
     lookback = (
         _GROUP_LOOKBACK if subj.lower_ in _GROUP_PRONOUNS else 2 * _GROUP_LOOKBACK
     )  # a noun reaches further
     for draft in reversed(earlier):
         if len(draft.actors) >= 2 and start - lookback <= draft.sent_start <= start:
-            return list(draft.actors)
-    return []
+            return draft
+    return None
 
 
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
@@ -964,7 +998,8 @@ def _sentence_drafts(
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
         hyphened = _hyphen_parties(resolver, trig)
-        agents = hyphened or _group_agents(resolver, pred, earlier + drafts)
+        antecedent = None if hyphened else _group_antecedent(resolver, pred, earlier + drafts)
+        agents = hyphened or (list(antecedent.actors) if antecedent else [])
         if not agents and not _group_subject(resolver, pred):
             agents = _agents(resolver, trig, pred, etype)  # a group with no parties just named has none
         if etype == "REJECT" and any(
@@ -994,6 +1029,8 @@ def _sentence_drafts(
         elif status == "scheduled" and day and published and day < published:
             status = "occurred"
         location = _location(resolver, sent, pred, trig, actors, mask, etype)
+        if not actors and etype == "CONSULT":
+            actors = _series_parties(trig, earlier + drafts)
         if not actors:
             own = _own_date(dates, trig, published, direction) if trig.pos_ == "NOUN" else None
             if trig.pos_ == "NOUN" and (own or location):
@@ -1032,6 +1069,13 @@ def _sentence_drafts(
             continue  # 'who has mediated between ...': background, not a reported event
         if day is None and (etype not in SPEECH_ACTS or _anchored(sent)):
             day = _anaphoric_date(sent, trig, earlier + drafts, actors, status, published)
+        if (
+            day is None
+            and status == "occurred"
+            and antecedent is not None
+            and antecedent.status == "occurred"
+        ):
+            day = antecedent.date  # 'The delegations agreed to ...': on the occasion just reported
         if day is None and status == "occurred":
             day = _context_date(dates, sent, published, mask) or _narrative_date(
                 sent, dates, earlier + drafts
