@@ -17,15 +17,18 @@ def nlp() -> Language:
     return load_nlp()
 
 
-def run(nlp: Language, body: str) -> Extraction:
-    article = Article(
+def article(body: str) -> Article:
+    return Article(
         article_id="test-person-names",
         body=body,
         published_date=dt.date(2025, 5, 19),
         source="test",
         published_at=dt.datetime(2025, 5, 19, 12, tzinfo=dt.UTC),
     )
-    return extract_from_doc(article, nlp(body))
+
+
+def run(nlp: Language, body: str) -> Extraction:
+    return extract_from_doc(article(body), nlp(body))
 
 
 def people(ex: Extraction) -> set[str]:
@@ -36,14 +39,7 @@ def test_possessive_country_is_not_part_of_the_name(nlp: Language) -> None:
     body = "Ukraine’s Zelenskyy rejected the call for a freeze along the front line on Tuesday."
     doc = nlp(body)
     doc.ents = [SpacySpan(doc, 0, 3, label="PERSON")]  # the model's mention takes the possessive in
-    article = Article(
-        article_id="test-person-names",
-        body=body,
-        published_date=dt.date(2025, 5, 19),
-        source="test",
-        published_at=dt.datetime(2025, 5, 19, 12, tzinfo=dt.UTC),
-    )
-    assert people(extract_from_doc(article, doc)) == {"Zelenskyy"}
+    assert people(extract_from_doc(article(body), doc)) == {"Zelenskyy"}
 
 
 def test_full_name_from_the_headline_completes_a_surname(nlp: Language) -> None:

@@ -361,7 +361,7 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
                     if found:
                         return found
     by_agent = [g for c in pred.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    if by_agent and (trig is not pred or _trigger_of(pred) is not None) and resolver.actors(by_agent[0]):
+    if by_agent and (trig.i != pred.i or _trigger_of(pred) is not None) and resolver.actors(by_agent[0]):
         return resolver.actors(by_agent[0])  # 'talks were held by X', 'was signed by X': X acted
     subj = resolver.subject_of(pred)
     if subj is None:
@@ -387,7 +387,7 @@ _GROUP_NOUNS = frozenset({"delegation", "leader", "negotiator", "president", "te
 
 
 def _group_noun(subj: Token) -> bool:
-    """'The two leaders', 'both sides', 'the delegations': the parties already named, in the plural.
+    """'The two leaders', 'both delegations', 'the negotiators': the parties already named, in the plural.
 
     A phrase that names its own parties ('Ukrainian and Russian negotiators') or takes
     a part of a group ('some leaders') is not the group.
@@ -901,18 +901,15 @@ def _requested_meeting(pred: Token, found: list[tuple[Token, str, str | None, To
     return None
 
 
-def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]]) -> set[int]:
+def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]], requesting: set[int]) -> set[int]:
     """Tokens inside the complement of a threat or appeal: the embedded act is not an event of its own.
 
-    A requested meeting stays (see ``_requested_meeting``): the appeal is its proposal.
+    A requested meeting stays (``requesting``: the verbs asking for one, see ``_requested_meeting``):
+    the appeal is its proposal.
     """
     out: set[int] = set()
     for trig, etype, _mode, pred in found:
-        if (
-            etype == "REQUEST"
-            and pred.pos_ in ("VERB", "AUX")
-            and _requested_meeting(pred, found) is not None
-        ):
+        if etype == "REQUEST" and pred.i in requesting:
             continue
         if etype in ("REJECT", "REQUEST", "THREATEN") and trig.pos_ in ("NOUN", "PROPN"):
             for child in trig.children:  # 'his refusal to cede', 'the demand that it cede': not acts
@@ -958,10 +955,6 @@ def _sentence_drafts(
         if mask[pred.i]:
             continue
         found.append((tok, etype, mode, pred))
-    consumed = _consumed(resolver.doc, found)
-    preds = {pred.i for _t, _e, _m, pred in found} | {t.i for t, _e, _m, _p in found}
-    drafts: list[Draft] = []
-    pending: list[tuple[Token, str, str | None, Token, dt.date | None, str | None]] = []
     requested = {
         pred.i: meeting
         for _t, etype, _m, pred in found
@@ -969,6 +962,10 @@ def _sentence_drafts(
         and pred.pos_ in ("VERB", "AUX")
         and (meeting := _requested_meeting(pred, found))
     }
+    consumed = _consumed(resolver.doc, found, set(requested))
+    preds = {pred.i for _t, _e, _m, pred in found} | {t.i for t, _e, _m, _p in found}
+    drafts: list[Draft] = []
+    pending: list[tuple[Token, str, str | None, Token, dt.date | None, str | None]] = []
     agreeing = {pred.i for _t, etype, _m, pred in found if etype == "AGREE"}
     for trig, etype, mode, pred in found:
         if trig.i in consumed or (etype == "REQUEST" and pred.i in requested):
