@@ -605,3 +605,39 @@ def test_another_round_takes_the_parties_and_a_group_its_date(nlp: Language) -> 
     assert rounds and set(rounds[0].actors) == {"Finland", "Estonia"}, [(e.actors, e.date) for e in ex.events]
     agreed = only_event(ex, "AGREE")
     assert set(agreed.actors) == {"Finland", "Estonia"} and agreed.date == dt.date(2025, 5, 4)
+
+
+def test_a_question_reports_nothing(nlp: Language) -> None:
+    ex = run(nlp, "Will Germany impose sanctions on Iran? Germany imposed sanctions on Iran on Friday.")
+    assert [e.evidence.text for e in ex.events if e.type.value == "SANCTION"] == [
+        "Germany imposed sanctions on Iran on Friday."
+    ]
+
+
+def test_a_participle_describing_a_noun_is_no_event(nlp: Language) -> None:
+    ex = run(nlp, "Poland said it had returned the remains of 200 killed Belarusian soldiers to Belarus.")
+    assert not [e for e in ex.events if e.type.value == "ASSAULT"], ex.events
+    ex = run(nlp, "Rebels killed 20 soldiers in an attack on Chad on Friday.")
+    assert only_event(ex, "ASSAULT")
+
+
+def test_no_answer_to_a_request_for_comment_is_no_rejection(nlp: Language) -> None:
+    ex = run(nlp, "The ministries of Spain and Morocco did not respond to requests for comment on the deal.")
+    assert not [e for e in ex.events if e.type.value == "REJECT"], ex.events
+    ex = run(nlp, "Spain rejected the Moroccan proposal on Friday.")
+    assert only_event(ex, "REJECT")
+
+
+def test_a_neutral_reporting_verb_is_not_the_act(nlp: Language) -> None:
+    from pipeline.extraction.events import _typed_predicate
+
+    said = next(iter(nlp("The Danish minister said so on Friday.").sents))
+    assert _typed_predicate(said, "SUPPORT", alone=False) is None
+    lone = _typed_predicate(said, "SUPPORT", alone=True)
+    assert lone is not None and lone.i == said.root.i  # a sentence that stands alone reports one
+    reported = next(iter(nlp("The minister said the two sides met in Oslo.").sents))
+    inner = _typed_predicate(reported, "CONSULT", alone=False)
+    assert inner is not None and inner.text == "met"
+    warned = next(iter(nlp("The minister warned that talks would fail.").sents))
+    warning = _typed_predicate(warned, "THREATEN", alone=False)
+    assert warning is not None and warning.i == warned.root.i  # warning is an act of its own

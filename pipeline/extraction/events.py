@@ -21,6 +21,7 @@ from pipeline.extraction.learned import (
 )
 from pipeline.extraction.lexicon import (
     INSTITUTIONS,
+    NEUTRAL_SPEECH_VERBS,
     PERSON_PRONOUNS,
     PLACE_INSTITUTIONS,
     POLITICAL_ORG_WORDS,
@@ -936,6 +937,30 @@ def _is_city(resolver: Resolver, name: str) -> bool:
     return ntype in ("GPE", "LOC", "FAC") and country_code(name) is None
 
 
+def _no_comment(pred: Token) -> bool:
+    """'Declined to comment', 'did not respond to requests for comment': a reporter's question
+    left unanswered, which rejects nothing."""
+    if any(c.dep_ == "xcomp" and _lemma(c) in NO_COMMENT_VERBS for c in pred.children):
+        return True
+    return any(t.lemma_.lower() == "comment" and t.pos_ == "NOUN" and t.dep_ == "pobj" for t in pred.subtree)
+
+
+def _describes_noun(verb: Token) -> bool:
+    """A participle used as an adjective ('the bodies of 1,000 killed soldiers'), which the parser
+    tags amod, or after a number, often as a coordinated verb with no subject of its own."""
+    if verb.tag_ not in ("VBN", "VBG", "VBD"):
+        return False
+    if verb.dep_ == "amod":
+        return True
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return (
+        before is not None
+        and before.tag_ == "CD"
+        and (before.dep_ == "nummod" or (before.dep_ == "pobj" and before.head.lower_ == "of"))
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+    )
+
+
 def _sentence_drafts(
     resolver: Resolver,
     sent: SpacySpan,
@@ -952,8 +977,8 @@ def _sentence_drafts(
         if hit is None:
             continue
         etype, mode, pred = hit
-        if mask[pred.i]:
-            continue
+        if mask[pred.i] or _describes_noun(pred):
+            continue  # quoted, or a participle describing a noun ('killed soldiers'), not a clause
         found.append((tok, etype, mode, pred))
     requested = {
         pred.i: meeting
@@ -999,9 +1024,7 @@ def _sentence_drafts(
         agents = hyphened or (list(antecedent.actors) if antecedent else [])
         if not agents and not _group_subject(resolver, pred):
             agents = _agents(resolver, trig, pred, etype)  # a group with no parties just named has none
-        if etype == "REJECT" and any(
-            c.dep_ == "xcomp" and _lemma(c) in NO_COMMENT_VERBS for c in pred.children
-        ):
+        if etype == "REJECT" and _no_comment(pred):
             continue  # 'declined to comment': a reporter's question turned down, not a rejection
         if etype == "REJECT" and refused is None and pred.pos_ in ("VERB", "AUX"):
             acts = [_trigger_of(c) for c in pred.children if c.dep_ == "xcomp"]  # 'refused to cede ...'
@@ -1133,13 +1156,19 @@ def _sentence_probs(resolver: Resolver, sents: list[SpacySpan], th: Thresholds) 
     return sentence_probs(resolver.doc, sents, asked)
 
 
-def _typed_predicate(sent: SpacySpan, etype: str) -> Token:
-    """The verb carrying a typed event: the root, or what a reporting verb reports ('said X met Y')."""
+def _typed_predicate(sent: SpacySpan, etype: str, alone: bool) -> Token | None:
+    """The verb carrying a typed event: the root, or what a reporting verb reports ('said X met Y').
+
+    A neutral reporting verb ('said', 'told') is never the act itself, also for speech acts:
+    inside an article, with nothing reported under it, there is no verb to carry the event
+    (None).  A sentence that stands alone is known to report one: there the speaker may be its actor.
+    """
     root = sent.root
-    if etype in SPEECH_ACTS or _lemma(root) not in SPEECH_VERBS:
+    neutral = _lemma(root) in NEUTRAL_SPEECH_VERBS and not alone
+    if not neutral and (etype in SPEECH_ACTS or _lemma(root) not in SPEECH_VERBS):
         return root
     inner = [c for c in root.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
-    return inner[0] if inner else root
+    return inner[0] if inner else (None if neutral else root)
 
 
 def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: bool) -> list[str]:
@@ -1201,11 +1230,13 @@ def _typed_drafts(
             base = found[0]
             out.append(replace(base, type=etype, mode=None, confidence=min(base.confidence, 0.6)))
             continue
-        pred = _typed_predicate(sent, etype)
+        pred = _typed_predicate(sent, etype, alone=not th.strict_parties)
+        if pred is None:
+            continue
         not_verb = pred.pos_ not in ("VERB", "AUX") or mask[pred.i]
         if (not_verb and th.strict_parties) or (th.defer and _trigger_of(pred) is not None):
             continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
-        if _group_subject(resolver, pred):
+        if _group_subject(resolver, pred) or (etype == "REJECT" and _no_comment(pred)):
             continue  # 'the two leaders held ...' with no parties just named: nobody to name
         agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
         if not agents and th.named_subject:
@@ -1243,6 +1274,13 @@ def _typed_drafts(
             )
         )
     return out
+
+
+def _is_question(sent: SpacySpan, mask: list[bool]) -> bool:
+    """A sentence the writer ends with a question mark asks, it does not report ('Did Trump kill
+    the order?'); a question inside a quotation is the speaker's and masked anyway."""
+    last = next((t for t in reversed(sent) if not (t.is_space or t.is_quote or t.is_bracket)), None)
+    return last is not None and last.text == "?" and not mask[last.i]
 
 
 def _merge(a: Draft, b: Draft) -> Draft:
@@ -1291,6 +1329,8 @@ def extract_events(
     th = thresholds(sum(1 for sent in sents if any(t.is_alpha for t in sent)))
     probs = _sentence_probs(resolver, sents, th)
     for sent, sent_probs in zip(sents, probs, strict=True):
+        if _is_question(sent, mask):
+            continue
         found = _sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates)
         if sent_probs:
             found = [replace(d, type=corrected(d.type, sent_probs, th)) for d in found]
