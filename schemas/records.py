@@ -194,6 +194,12 @@ class Event(Contract):
     recipient: str | None = None
     location: str | None = None
     date: dt.date | None = None
+    month: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="YYYY-MM where the text fixes the month but no day ('talks planned for March'); "
+        "None when ``date`` is given.",
+    )
     time_utc: AwareDatetime | None = None
     status: EventStatus
     trigger: str | None = None
@@ -250,6 +256,11 @@ class FeedItem(Contract):
     recipient: str | None = None
     location: str | None = None
     date: dt.date | None = None
+    month: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="YYYY-MM of an item its reports date by month only.",
+    )
     time_utc: AwareDatetime | None = None
     status: EventStatus
     sources: list[FeedSource]

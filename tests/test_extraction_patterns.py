@@ -641,3 +641,40 @@ def test_a_neutral_reporting_verb_is_not_the_act(nlp: Language) -> None:
     warned = next(iter(nlp("The minister warned that talks would fail.").sents))
     warning = _typed_predicate(warned, "THREATEN", alone=False)
     assert warning is not None and warning.i == warned.root.i  # warning is an act of its own
+
+
+@pytest.mark.parametrize(
+    ("phrase", "direction", "month"),
+    [
+        ("March", "future", "2026-03"),  # written in May 2025: the coming March is next year's ...
+        ("March", "past", "2025-03"),  # ... a past one this year's
+        ("early June", "future", "2025-06"),
+        ("in late April", "future", "2026-04"),
+        ("November", "past", "2024-11"),
+        ("March 2023", "past", "2023-03"),
+        ("last month", "past", "2025-04"),
+        ("later this month", "future", "2025-05"),
+        ("next month", "future", "2025-06"),
+        ("mid-July", "future", "2025-07"),
+        ("March 10", "past", None),  # a day: resolve_date's
+        ("next week", "future", None),
+        ("2026", "future", None),
+        ("six months", "past", None),
+        ("the summer", "future", None),
+    ],
+)
+def test_a_phrase_that_fixes_only_a_month(phrase: str, direction: str, month: str | None) -> None:
+    from pipeline.extraction.dates import resolve_month
+
+    assert resolve_month(phrase, PUBLISHED, direction) == month  # type: ignore[arg-type]
+
+
+def test_an_event_dated_by_month_only_keeps_the_month(nlp: Language) -> None:
+    ex = run(nlp, "The next round of talks between Japan and South Korea is planned for July.")
+    ev = only_event(ex, "CONSULT")
+    assert (ev.date, ev.month, ev.status.value) == (None, "2025-07", "scheduled")
+    ex = run(nlp, "Japan met South Korea, whose president was elected in June, for talks.")
+    assert only_event(ex, "CONSULT").month is None  # June is the election's, in a clause beneath
+    ex = run(nlp, "Japan and South Korea held talks in Tokyo on Friday.")
+    ev = only_event(ex, "CONSULT")
+    assert (ev.date, ev.month) == (dt.date(2025, 5, 16), None)  # a day, no month besides

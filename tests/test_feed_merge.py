@@ -62,6 +62,7 @@ def make_event(
     *,
     mode: str | None = None,
     date: dt.date | None = None,
+    month: str | None = None,
     time_utc: dt.datetime | None = None,
     status: EventStatus = EventStatus.OCCURRED,
     location: str | None = None,
@@ -78,6 +79,7 @@ def make_event(
         recipient=recipient,
         location=location,
         date=date,
+        month=month,
         time_utc=time_utc,
         status=status,
         trigger=None,
@@ -459,6 +461,7 @@ def _random_events(rng: random.Random, n: int) -> list[Event]:
                 rng.sample(names, rng.choice([1, 2, 2, 3])),
                 mode=rng.choice([None, "phone", "in_person"]),
                 date=day,
+                month=None if day else rng.choice([None, None, "2025-05", "2025-06"]),
                 time_utc=(
                     dt.datetime.combine(day, dt.time(rng.choice([9, 10, 14])), tzinfo=UTC)
                     if day and rng.random() < 0.3
@@ -632,3 +635,25 @@ def test_mode_families_and_dotted_initials() -> None:
     assert modes_compatible("negotiation", "in_person") and modes_compatible("multilateral", "visit")
     assert modes_compatible(None, "phone")
     assert not modes_compatible("phone", "in_person")
+
+
+def test_reports_that_fix_the_same_month_merge_across_days_and_other_months_do_not() -> None:
+    def art(n: int, day: dt.date) -> ArticleRef:
+        return TELESUR.model_copy(update={"article_id": f"month{n:011d}", "published_date": day})
+
+    parties = ["United States", "Russia", "Ukraine"]
+    first = make_event(art(1, D(2026, 2, 17)), "next", C, parties, month="2026-03", status=SCHEDULED)
+    later = make_event(art(2, D(2026, 2, 27)), "new", C, parties[::-1], month="2026-03", status=SCHEDULED)
+    april = make_event(art(3, D(2026, 2, 27)), "april", C, parties, month="2026-04", status=SCHEDULED)
+    held_feb = make_event(art(4, D(2026, 2, 18)), "held", C, parties, date=D(2026, 2, 17))
+    held_jan = make_event(art(5, D(2026, 1, 23)), "jan", C, parties)  # undated, reported as held in January
+    assert compatible(first, later)  # ten days apart, one month fixed by both
+    assert not compatible(first, april) and not compatible(first, held_feb)
+    assert not compatible(first, held_jan)  # held before March began: not the March round
+    item = build_item([first, later])
+    assert item.month == "2026-03" and item.date is None and len(item.sources) == 2
+    from pipeline.serving.render import content_text
+
+    assert "When: March 2026" in content_text(item)
+    clusters = cluster_events([first, later, april, held_feb, held_jan])
+    assert sorted(len(c) for c in clusters) == [1, 1, 1, 2]

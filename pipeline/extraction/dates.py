@@ -192,6 +192,56 @@ def _month_day(text: str, published: dt.date | None, direction: Direction) -> dt
     return day
 
 
+_RELATIVE_MONTH = re.compile(r"\b(?P<mod>last|past|previous|this|next|coming)\s+month\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"^(?:(?:early|mid|late|the\s+end\s+of|end|the\s+start\s+of|start|the\s+beginning\s+of)[\s-]+)?"
+    r"(?:(?:in|during|by)\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<month>[a-z]+)\.?(?:\s+(?P<year>(?:19|20)\d{2}))?$",
+    re.IGNORECASE,
+)
+_WEEK_WORDS = re.compile(r"\b(?:week|weekend|day|days|weeks|today|tomorrow|yesterday)\b", re.IGNORECASE)
+
+
+def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def resolve_month(text: str, published: dt.date | None, direction: Direction = "past") -> str | None:
+    """The month ('2026-03') a phrase fixes when it fixes no day: 'in early March', 'March 2026',
+    'last month', 'later this month'.  None for a day, a week, a span of months or a bare year.
+
+    A month named without a year is the nearest one on the event's side of the publication:
+    'scheduled for March' written in February is this year's March, 'met in November' written in
+    February last year's.
+    """
+    low = " ".join(text.lower().replace("’s", "").replace("'s", "").split())
+    if not low or _HAS_DAY_NUMBER.search(_HAS_YEAR.sub("", low)) or _WEEK_WORDS.search(low):
+        return None  # a day (resolve_date's) or a week: not a month
+    relative = _RELATIVE_MONTH.search(low)
+    if relative:
+        if published is None:
+            return None
+        by = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(relative["mod"], 0)
+        year, month = _shift_month(published.year, published.month, by)
+        return f"{year:04d}-{month:02d}"
+    match = _MONTH_NAME.match(low.removeprefix("later ").removeprefix("earlier "))
+    if match is None:
+        return None
+    number = _MONTH_NUMBERS.get(match["month"][:3]) if _MONTH.fullmatch(match["month"]) else None
+    if number is None:
+        return None
+    if match["year"]:
+        return f"{int(match['year']):04d}-{number:02d}"
+    if published is None:
+        return None
+    year = published.year
+    if direction == "future" and number < published.month:
+        year += 1
+    elif direction == "past" and number > published.month:
+        year -= 1
+    return f"{year:04d}-{number:02d}"
+
+
 def resolve_time(text: str, day: dt.date | None) -> dt.datetime | None:
     """UTC instant of the first clock time with a stated zone in text, on the given day."""
     if day is None:

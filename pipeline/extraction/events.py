@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_time
+from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_month, resolve_time
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.layout import doc_text
 from pipeline.extraction.learned import (
@@ -52,6 +54,8 @@ from pipeline.extraction.triggers import (
 )
 from pipeline.geography import country_code, country_name
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
+
+_T = TypeVar("_T")
 
 _BLOCK = frozenset(
     {"nsubj", "nsubjpass", "advcl", "relcl", "parataxis", "punct", "mark", "aux", "auxpass", "ccomp", "csubj"}
@@ -101,6 +105,7 @@ class Draft:
     sent_end: int
     tok: int
     confidence: float
+    month: str | None = None  # 'YYYY-MM' where the clause fixes a month but no day
 
 
 def _lemma(tok: Token) -> str:
@@ -568,6 +573,63 @@ def _pick_date(
     main clause's. A speech act does not take the date of the act it talks about ('condemned the May 5
     attack').
     """
+    return _clause_time(
+        dates,
+        trig,
+        pred,
+        mask,
+        etype,
+        lambda ent: resolve_date(ent.text, published, direction, _anchor(dates, ent)),
+    )
+
+
+_NESTED_CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "pcomp"})  # never the event's own clause
+_CLAUSE_DEPS = frozenset({"xcomp", "advcl", "conj"})  # not the own clause of the trigger they hang from
+
+
+def _direction(status: str) -> Direction:
+    return "future" if status in ("scheduled", "proposed") else "past"
+
+
+def _pick_month(
+    dates: list[SpacySpan],
+    trig: Token,
+    pred: Token,
+    published: dt.date | None,
+    direction: Direction,
+    mask: list[bool],
+    etype: str = "",
+) -> str | None:
+    """The month ('2026-03') of an event whose clause fixes no day: 'is planned for March'.
+
+    Only a month of the event's own clause: a month is loose enough that one in a clause beneath
+    ('who was elected in June', 'spoke with X to prepare for a session in March') is not its; a
+    clause that predicates a noun trigger ('the next round is likely to take place next month')
+    is its own.
+    """
+    spine = {trig.i, *(t.i for t in trig.ancestors)}
+
+    def read(ent: SpacySpan) -> str | None:
+        node, path = ent.root, []
+        while node.i not in spine and node.head is not node:
+            path.append(node.dep_)
+            node = node.head
+        if _NESTED_CLAUSE_DEPS.intersection(path) or (node.i == trig.i and _CLAUSE_DEPS.intersection(path)):
+            return None
+        return resolve_month(ent.text, published, direction)
+
+    return _clause_time(dates, trig, pred, mask, etype, read)[0]
+
+
+def _clause_time(
+    dates: list[SpacySpan],
+    trig: Token,
+    pred: Token,
+    mask: list[bool],
+    etype: str,
+    resolve: Callable[[SpacySpan], _T | None],
+) -> tuple[_T | None, bool]:
+    """The first date phrase of the event's clause that ``resolve`` reads (see ``_pick_date``)."""
     sent = trig.sent
     ents = [e for e in _date_ents(dates, sent.start, sent.end) if not mask[e.start] and not _is_range(e)]
     if etype in SPEECH_ACTS and pred.pos_ in ("VERB", "AUX"):
@@ -583,9 +645,9 @@ def _pick_date(
             (e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i)
         )
         for ent in inside:
-            day = resolve_date(ent.text, published, direction, _anchor(dates, ent))
-            if day is not None:
-                return day, node is trig or node is pred or not seen_pred
+            value = resolve(ent)
+            if value is not None:
+                return value, node is trig or node is pred or not seen_pred
         if node is pred:
             seen_pred = True
         if node.head is node or node.dep_ not in _DATE_CLIMB or (hop >= _DATE_HOPS and node is not pred):
@@ -1118,6 +1180,9 @@ def _sentence_drafts(
                 sent_end=sent.end_char,
                 tok=trig.i,
                 confidence=min(confidence, 0.95),
+                month=None
+                if day
+                else _pick_month(dates, trig, pred, published, _direction(status), mask, etype),
             )
         )
     for trig, etype, mode, _pred, day, location in pending:
@@ -1271,6 +1336,9 @@ def _typed_drafts(
                 sent_end=sent.end_char,
                 tok=pred.i,
                 confidence=0.5,
+                month=None
+                if day
+                else _pick_month(dates, pred, pred, published, _direction(status), mask, etype),
             )
         )
     return out
@@ -1293,6 +1361,7 @@ def _merge(a: Draft, b: Draft) -> Draft:
         location=a.location or b.location,
         recipient=a.recipient or b.recipient,
         mode=a.mode or b.mode,
+        month=None if (a.date or b.date) else a.month or b.month,
         status=b.status if better_dated else a.status,
         confidence=max(a.confidence, b.confidence),
     )
@@ -1307,7 +1376,8 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
             if o.type != d.type or frozenset(o.actors) != key:
                 continue
             same_sentence = o.sent_start == d.sent_start
-            same_day = o.date == d.date and (o.date is not None or o.status == d.status)
+            months = o.month == d.month or o.month is None or d.month is None
+            same_day = o.date == d.date and (o.date is not None or (o.status == d.status and months))
             future = o.status == d.status and o.status in ("scheduled", "proposed")
             modes = o.mode == d.mode or o.mode is None or d.mode is None
             same_plan = future and modes and (o.date is None) != (d.date is None)
@@ -1365,6 +1435,7 @@ def extract_events(
                 recipient=d.recipient,
                 location=d.location,
                 date=d.date,
+                month=None if d.date else d.month,
                 time_utc=d.time_utc,
                 status=EventStatus(d.status),
                 trigger=d.trigger,

@@ -138,6 +138,12 @@ def effective_date(event: Event) -> dt.date | None:
     return None
 
 
+def event_month(event: Event) -> str | None:
+    """'YYYY-MM' the event falls in: its date's month, else the month the text fixed, else None."""
+    day = effective_date(event)
+    return f"{day.year:04d}-{day.month:02d}" if day is not None else event.month
+
+
 def report_date(event: Event) -> dt.date | None:
     """Date the reporting article was published, as the article states it.
 
@@ -316,6 +322,19 @@ def _reported_in_time(undated: Event, day: dt.date) -> bool:
     return report <= day + UNDATED_WINDOW
 
 
+def _reported_in_month(undated: Event, month: str) -> bool:
+    """Whether an event with no time of its own can be the one another report puts in ``month``:
+    what a January article reports as held is not a March meeting (``_reported_in_time``'s rule)."""
+    report = report_date(undated)
+    if report is None:
+        return True
+    first = dt.date.fromisoformat(f"{month}-01")
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    if undated.status is EventStatus.OCCURRED:
+        return report >= first - UNDATED_WINDOW
+    return report <= last + UNDATED_WINDOW
+
+
 def _dates_compatible(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]) -> bool:
     """Dated: same day.  Undated: the same participants and mode at any distance (the rolling
     window bounds it), else reports within ``UNDATED_WINDOW`` of each other."""
@@ -323,6 +342,13 @@ def _dates_compatible(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]
     if da is not None and db is not None:
         return da == db
     if da is None and db is None:
+        if a.month is not None and a.month == b.month:
+            return True  # 'the next round, planned for March', however far apart the reports
+        if (a.month is None) != (b.month is None):
+            month, loose = (a.month, b) if a.month is not None else (b.month, a)
+            assert month is not None
+            if not _reported_in_month(loose, month):
+                return False
         if pa == pb and _same_mode(a, b):
             return report_date(a) is not None and report_date(b) is not None
         return _within(report_date(a), report_date(b), UNDATED_WINDOW)
@@ -353,6 +379,9 @@ def compatible(a: Event, b: Event) -> bool:
     da, db = effective_date(a), effective_date(b)
     if da is not None and db is not None and da != db:
         return False
+    ma, mb = event_month(a), event_month(b)
+    if ma is not None and mb is not None and ma != mb:
+        return False  # 'in March' is not a February meeting
     pa, pb = participants(a), participants(b)
     if a.type != b.type:
         return _one_occasion(a, b, pa, pb)
@@ -369,28 +398,45 @@ def compatible(a: Event, b: Event) -> bool:
     return da is not None and pa == pb
 
 
-#: A block entry: (event id, effective day, report day, exact key) -- what ``may_meet`` needs.
-Signature = tuple[str, str, str, str]
+#: A block entry: (event id, effective day, report day, exact key, month) -- what ``may_meet``
+#: needs.  Entries written before months were kept have four fields.
+Signature = tuple[str, ...]
 
 
 def signature(event: Event) -> Signature:
     """The few facts a block page keeps per event, so candidates that cannot match are not read.
 
     ``exact`` hashes the participant set and mode: undated reports merge at a distance only
-    when both are equal (``_dates_compatible``).
+    when both are equal (``_dates_compatible``), or when both fix the same month.
     """
     day, report = effective_date(event), report_date(event)
     mode = norm_name(event.mode) if event.mode else ""
     exact = hashlib.blake2b(
         "|".join([*sorted(participants(event)), mode]).encode(), digest_size=6
     ).hexdigest()
-    return (event.id, day.isoformat() if day else "", report.isoformat() if report else "", exact)
+    return (
+        event.id,
+        day.isoformat() if day else "",
+        report.isoformat() if report else "",
+        exact,
+        event.month or "",
+    )
+
+
+def _signature_month(entry: Signature) -> str:
+    """The month of an entry: its day's, else its own (older four-field entries: the day's only)."""
+    return entry[1][:7] if entry[1] else (entry[4] if len(entry) > 4 else "")
 
 
 def may_meet(a: Signature, b: Signature) -> bool:
     """A necessary condition of ``compatible`` on signatures alone (never false for a compatible pair)."""
     if a[1] and b[1]:
         return a[1] == b[1]
+    ma, mb = _signature_month(a), _signature_month(b)
+    if ma and mb and ma != mb:
+        return False
+    if not a[1] and not b[1] and ma and ma == mb:
+        return True
     if a[3] == b[3] and (a[1] or b[1] or (a[2] and b[2])):
         return True
     if a[1] or b[1]:
@@ -736,6 +782,7 @@ def build_item(cluster: list[Event]) -> FeedItem:
         recipient=recipient,
         location=location,
         date=dates[0] if dates else None,
+        month=None if dates else _pick(e.month for e in events),
         time_utc=time_utc,
         status=status,
         sources=sources,

@@ -67,6 +67,8 @@ def _when_text(item: FeedItem) -> str:
         return item.time_utc.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     if item.date is not None:
         return item.date.isoformat()
+    if item.month is not None:
+        return dt.date.fromisoformat(f"{item.month}-01").strftime("%B %Y")
     return "undated"
 
 
