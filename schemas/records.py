@@ -107,6 +107,12 @@ class Article(Contract):
         description="Where `published` came from: metadata, stamp, url, dateline, front_matter, text.",
     )
     authors: list[str] = Field(default_factory=list)
+    retrieved_date: dt.date | None = Field(
+        default=None,
+        description="Day the file says it was fetched (a crawler's 'Scraped at'): never a publication date. "
+        "Relative dates ('on Thursday') fall back to it when the article states no publication date "
+        "and its own text names a day in the week before it.",
+    )
     format: str | None = Field(
         default=None,
         description="Input format that yielded it: text, markdown, html, feed, json, json-feed, newsml-g2, "
@@ -135,6 +141,11 @@ class ArticleRef(BaseModel):
     title: str | None = None
     outlet: str | None = None
     published_date: dt.date | None = None
+    reference_date: dt.date | None = Field(
+        default=None,
+        description="Day the article's relative dates were read against: its publication, else its "
+        "retrieval day when the text dates the story in the week before it (Article.retrieved_date).",
+    )
     url: str | None = None
     published_at: AwareDatetime | None = Field(
         default=None, description="When the article was published onto Kafka; drives end-to-end latency."

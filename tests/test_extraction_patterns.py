@@ -678,3 +678,48 @@ def test_an_event_dated_by_month_only_keeps_the_month(nlp: Language) -> None:
     ex = run(nlp, "Japan and South Korea held talks in Tokyo on Friday.")
     ev = only_event(ex, "CONSULT")
     assert (ev.date, ev.month) == (dt.date(2025, 5, 16), None)  # a day, no month besides
+
+
+def test_an_undated_article_reads_its_weekdays_against_a_recent_retrieval(nlp: Language) -> None:
+    from pipeline.extraction.dates import reference_date
+
+    retrieved = dt.date(2026, 2, 28)  # a Saturday
+    assert reference_date(None, retrieved, ["February 26", "Thursday"]) == retrieved
+    assert reference_date(None, retrieved, ["Thursday", "last week"]) is None  # no day of its own
+    assert reference_date(None, retrieved, ["March 2, 2016"]) is None  # an archive crawled years on
+    assert reference_date(dt.date(2026, 2, 27), retrieved, []) == dt.date(2026, 2, 27)
+
+    body = (
+        "Peru and Chile held talks in Lima on Thursday. "
+        "On February 26, officials from both countries said the border would stay open."
+    )
+    article = Article(
+        article_id="test-article-0002",
+        body=body,
+        retrieved_date=retrieved,
+        source="test",
+        published_at=dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC),
+    )
+    ev = only_event(extract_from_doc(article, nlp(body)), "CONSULT")
+    assert ev.date == dt.date(2026, 2, 26) and ev.article.reference_date == retrieved
+    assert ev.article.published_date is None  # the publication stays unknown
+
+
+def test_rounds_and_days_of_talks_are_the_talks(nlp: Language) -> None:
+    filler = " The weather was mild in the capital that week."
+    ex = run(nlp, "Peru and Chile ended two days of talks in Lima on Friday." + filler)
+    ev = only_event(ex, "CONSULT")
+    assert set(ev.actors) == {"Peru", "Chile"} and ev.date == dt.date(2025, 5, 16)
+    ex = run(nlp, "Peru and Chile held three rounds of talks in Lima." + filler)
+    assert set(only_event(ex, "CONSULT").actors) == {"Peru", "Chile"}
+
+
+def test_the_two_sides_are_the_parties_just_reported(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "US envoy Steve Witkoff and Jared Kushner met Saudi officials in Riyadh on Monday. "
+        "The first talks between Peru and Chile took place in 2022. "
+        "Then, the two sides held three rounds of direct talks in Lima, ending on March 7.",
+    )
+    last = [e for e in ex.events if e.type.value == "CONSULT" and "Lima" in e.evidence.text]
+    assert last and set(last[0].actors) == {"Peru", "Chile"}, [(e.actors, e.evidence.text) for e in ex.events]

@@ -6,6 +6,7 @@ Fixtures (tests/fixtures/ingest) are written for this project; the real files ar
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -679,6 +680,14 @@ def test_scraped_page_takes_its_stamp_line_from_among_share_buttons() -> None:
     assert article.published_date is not None and article.published_date.isoformat() == "2026-03-01"
     assert article.published_source == "text"
     assert "Facebook" not in article.body
+    assert article.retrieved_date == dt.date(2026, 3, 2)  # kept apart: the crawl, not the publication
+
+
+def test_a_scraped_page_with_no_date_keeps_only_its_retrieval_day() -> None:
+    undated = SCRAPED_PAGE.replace("Mar 1, 2026\n", "")
+    (article,) = [a for a in articles_from_bytes(undated.encode(), "page.md") if isinstance(a, Article)]
+    assert article.published_date is None and article.published is None
+    assert article.retrieved_date == dt.date(2026, 3, 2)
 
 
 REPUBLISHED_WIRE = """---

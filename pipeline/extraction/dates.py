@@ -242,6 +242,32 @@ def resolve_month(text: str, published: dt.date | None, direction: Direction = "
     return f"{year:04d}-{number:02d}"
 
 
+#: How recent a day the text must name for its retrieval day to stand in for its publication.
+RETRIEVAL_WINDOW = dt.timedelta(days=7)
+
+
+def reference_date(
+    published: dt.date | None, retrieved: dt.date | None, date_texts: list[str]
+) -> dt.date | None:
+    """The day relative dates ('on Thursday', 'last month') resolve against.
+
+    The publication date; for an article that states none, the day it was retrieved, but only
+    when its own text names a calendar day in the week before that (a story so recent was
+    published that week, as a feed reader dates an undated entry by its fetch; an archive page
+    crawled years later names no such day, and its weekdays stay unresolved).
+    """
+    if published is not None or retrieved is None:
+        return published
+    for text in date_texts:
+        low = text.lower()
+        if not (_HAS_DAY_NUMBER.search(_HAS_YEAR.sub("", low)) and _MONTH.search(low)):
+            continue  # only a calendar day the text names itself, not a weekday read against the crawl
+        day = _month_day(range_start(low), retrieved, "past")
+        if day is not None and retrieved - RETRIEVAL_WINDOW <= day <= retrieved:
+            return retrieved
+    return None
+
+
 def resolve_time(text: str, day: dt.date | None) -> dt.datetime | None:
     """UTC instant of the first clock time with a stated zone in text, on the given day."""
     if day is None:

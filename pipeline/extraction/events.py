@@ -10,7 +10,14 @@ from typing import TypeVar
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from pipeline.extraction.dates import Direction, anchor_date, resolve_date, resolve_month, resolve_time
+from pipeline.extraction.dates import (
+    Direction,
+    anchor_date,
+    reference_date,
+    resolve_date,
+    resolve_month,
+    resolve_time,
+)
 from pipeline.extraction.ids import stable_id
 from pipeline.extraction.layout import doc_text
 from pipeline.extraction.learned import (
@@ -46,6 +53,7 @@ from pipeline.extraction.triggers import (
     NEEDS_PARTNER,
     NEEDS_PREP,
     NO_COMMENT_VERBS,
+    PARTITIVE_NOUNS,
     PARTNER_DEPS,
     POSSESSED_NOUNS,
     PROPOSE_HEADS,
@@ -168,8 +176,11 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return None
         if lemma == "contact" and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
             return None  # 'in contact with X' is talking to X; 'contact' alone is no event
-        head = tok.head
-        if tok.dep_ in ("dobj", "attr", "nsubjpass") and _lemma(head) in LIGHT_VERBS:
+        anchor = tok
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and _lemma(tok.head.head) in PARTITIVE_NOUNS:
+            anchor = tok.head.head  # 'held three rounds of talks': the rounds are the object
+        head = anchor.head
+        if anchor.dep_ in ("dobj", "attr", "nsubjpass") and _lemma(head) in LIGHT_VERBS:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
@@ -389,7 +400,7 @@ _GROUP_LOOKBACK = 400  # characters: the previous sentence or two
 
 
 #: People named as a group ('the two leaders'); 'the two sides', 'the two countries' resolve to states.
-_GROUP_NOUNS = frozenset({"delegation", "leader", "negotiator", "president", "team"})
+_GROUP_NOUNS = frozenset({"delegation", "leader", "negotiator", "president", "side", "team"})
 
 
 def _group_noun(subj: Token) -> bool:
@@ -508,6 +519,10 @@ def _group_antecedent(resolver: Resolver, pred: Token, earlier: list[Draft]) -> 
     return None
 
 
+#: Light verbs that put the event they carry ahead of them (a date already past makes it occurred).
+_PLANNING_VERBS = LIGHT_VERBS & FUTURE_HEADS
+
+
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
     """(status or None when undecided, has_tense) from auxiliaries, control verbs and tense."""
     node = pred
@@ -522,6 +537,8 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
                         return "scheduled", True  # reported "will": 'said Iran would hold talks'
                     return "proposed", True
         lemma = _lemma(node)
+        if hop == 0 and lemma in _PLANNING_VERBS and node.pos_ in ("VERB", "AUX"):
+            return "scheduled", True  # 'talks are planned for July', 'scheduled a meeting': ahead
         if hop == 0 and etype == "AGREE" and lemma in PROPOSE_HEADS:
             return "proposed", True  # 'offered a ceasefire', 'proposed a deal to X': not yet agreed
         if node.pos_ == "NOUN" and any(
@@ -1395,23 +1412,25 @@ def extract_events(
     """PLOVER events of the article, each with its evidence sentence and its actors' quotes."""
     drafts: list[Draft] = []
     dates = [e for e in doc.ents if e.label_ == "DATE"]
+    published = reference_date(article.published_date, article.retrieved_date, [e.text for e in dates])
     sents = list(doc.sents)
     th = thresholds(sum(1 for sent in sents if any(t.is_alpha for t in sent)))
     probs = _sentence_probs(resolver, sents, th)
     for sent, sent_probs in zip(sents, probs, strict=True):
         if _is_question(sent, mask):
             continue
-        found = _sentence_drafts(resolver, sent, article.published_date, mask, drafts, dates)
+        found = _sentence_drafts(resolver, sent, published, mask, drafts, dates)
         if sent_probs:
             found = [replace(d, type=corrected(d.type, sent_probs, th)) for d in found]
             extra = extra_types({d.type for d in found}, sent_probs, th)
-            found += _typed_drafts(resolver, sent, extra, found, article.published_date, mask, dates, th)
+            found += _typed_drafts(resolver, sent, extra, found, published, mask, dates, th)
         drafts.extend(found)
     ref = ArticleRef(
         article_id=article.article_id,
         title=article.title,
         outlet=article.outlet,
         published_date=article.published_date,
+        reference_date=published,
         url=article.url,
         published_at=article.published_at,
     )

@@ -114,6 +114,11 @@ POSSESSED_NOUNS: frozenset[str] = frozenset(
     }
 )
 
+#: Nouns that count or measure an event noun ('three rounds of talks', 'two days of talks'): the
+#: verb they are the object of carries the event ('held three rounds of talks' held talks).
+PARTITIVE_NOUNS: frozenset[str] = frozenset(
+    {"round", "day", "hour", "week", "month", "year", "night", "series", "session", "set", "string"}
+)
 LIGHT_VERBS: frozenset[str] = frozenset(
     {
         "hold",

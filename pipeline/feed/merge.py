@@ -145,13 +145,14 @@ def event_month(event: Event) -> str | None:
 
 
 def report_date(event: Event) -> dt.date | None:
-    """Date the reporting article was published, as the article states it.
+    """Date the reporting article was published, as the article states it (else the retrieval day
+    its relative dates were read against, ``ArticleRef.reference_date``).
 
     Not the Kafka publish time: an article whose text gives no date says nothing about when its
     undated events happened, so they do not merge (thousands of undated reports of "X accuses Y"
     fed in one day are not one event, and such clusters made the sink's cost per event grow).
     """
-    return event.article.published_date
+    return event.article.published_date or event.article.reference_date
 
 
 def event_time(event: Event) -> dt.datetime:

@@ -21,7 +21,7 @@ from pipeline.errors import Rejection
 from pipeline.ingest.decoding import decode_text
 from pipeline.ingest.formats import Limits, detect
 from pipeline.ingest.formats.jsonrecords import KNOWN_KEYS
-from pipeline.ingest.metadata import Draft, clean_title, finish, name_candidates, squash
+from pipeline.ingest.metadata import Draft, clean_title, finish, name_candidates, parse_stamp, squash
 from schemas import Article
 
 __all__ = ["JSON_FIELDS", "article_from_bytes", "article_from_draft", "articles_from_bytes", "decode_text"]
@@ -82,6 +82,7 @@ def article_from_draft(
             published_time=done.published_time,
             published=done.published,
             published_source=done.published_source,
+            retrieved_date=_day(draft.retrieved),
             dateline_place=draft.dateline_place,
             wire_sources=list(draft.wire_sources),
             captions=list(draft.captions),
@@ -95,6 +96,14 @@ def article_from_draft(
         )
     except ValidationError as error:
         return Rejection("invalid_field", _validation_reason(error), source, raw)
+
+
+def _day(stamp: str | None) -> dt.date | None:
+    """The calendar day of an ISO stamp as written (its own offset), None when there is none."""
+    parsed = parse_stamp(stamp) if stamp else None
+    if isinstance(parsed, dt.datetime):
+        return parsed.date()
+    return parsed
 
 
 def articles_from_bytes(

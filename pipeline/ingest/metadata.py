@@ -54,6 +54,7 @@ class Draft:
     captions: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     format: str = "text"
+    retrieved: str | None = None  # ISO stamp of when the file says it was fetched: a crawl, not a publication
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ _CONTENT_SECTIONS = {"content", "article", "body", "text", "article text", "main
 _CLUTTER_SECTIONS = {"metadata", "page structure", "links", "images", "navigation", "related", "media"}
 
 TITLE_KEYS = ("title", "headline", "post_title", "original_title", "name")
+#: When a crawler says it fetched the page: not a publication date (``Article.retrieved_date``).
+RETRIEVED_KEYS = ("scraped_at", "retrieved", "retrieved_at", "fetched_at", "crawled_at", "crawl_date")
 DATE_KEYS = (
     *("date", "published", "published_at", "publishedAt", "datePublished", "pubDate", "post_date"),
     *("published_time", "publish_date", "publication_date", "date_published", "created", "created_at"),
@@ -144,6 +146,7 @@ def draft_from_front_matter(meta: dict[str, Any], body: str) -> Draft | Rejectio
     outlet = _first(meta, OUTLET_KEYS)
     if isinstance(outlet, str) and not re.match(r"https?://", outlet):
         draft.publisher = outlet
+    draft.retrieved = iso_stamp(_first(meta, RETRIEVED_KEYS))
     if front_date:
         draft.dates.append((front_date, "front_matter"))
     if not draft.dates and not url_date(url):
