@@ -723,3 +723,15 @@ def test_the_two_sides_are_the_parties_just_reported(nlp: Language) -> None:
     )
     last = [e for e in ex.events if e.type.value == "CONSULT" and "Lima" in e.evidence.text]
     assert last and set(last[0].actors) == {"Peru", "Chile"}, [(e.actors, e.evidence.text) for e in ex.events]
+
+
+def test_the_two_companies_are_the_two_organisations_named_last(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "The talks covered restrictions on China's biggest telecoms maker, Huawei, and on its rival ZTE. "
+        "The Treasury has delayed the deadline for buyers of ZTE assets since Washington imposed "
+        "sanctions on the two Chinese companies in October.",
+    )
+    sanction = only_event(ex, "SANCTION")
+    assert sanction.actors == ["United States", "Huawei", "ZTE"]  # not China, nor the Treasury
+    assert sanction.month == "2024-10"  # October, before the May 2025 publication

@@ -310,7 +310,11 @@ SPEECH_VERBS: frozenset[str] = NEUTRAL_SPEECH_VERBS | frozenset(
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
 #: Words meaning "the two people", resolved to the most salient pair.
-PAIR_WORDS: frozenset[str] = frozenset(
+#: Pair words that name two organisations ("the two Russian oil companies").
+ORG_PAIR_WORDS: frozenset[str] = frozenset(
+    {"companies", "firms", "producers", "banks", "corporations", "exporters", "lenders", "groups"}
+)
+PAIR_WORDS: frozenset[str] = ORG_PAIR_WORDS | frozenset(
     {"leaders", "presidents", "men", "sides", "ministers", "counterparts", "heads", "countries", "nations"}
 )
 

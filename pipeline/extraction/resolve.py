@@ -16,6 +16,7 @@ from pipeline.extraction.lexicon import (
     GOVERNMENT_NOUNS,
     GROUP_NOUNS,
     ORG_ANAPHORS,
+    ORG_PAIR_WORDS,
     PAIR_WORDS,
     PERSON_PRONOUNS,
     ROLE_GROUPS,
@@ -398,6 +399,8 @@ class Resolver:
 
         'The two countries' / 'the two sides' are the two most mentioned states before the phrase.
         """
+        if tok.lower_ in ORG_PAIR_WORDS:
+            return self._org_pair(tok)
         if tok.lower_ in COUNTRY_PAIR_WORDS:
             states = self._country_pair(tok)
             if states or tok.lower_ != "sides":
@@ -422,6 +425,23 @@ class Resolver:
             return []
         pair = max(counts, key=lambda k: counts[k])
         return list(pair)
+
+    def _org_pair(self, tok: Token) -> list[str]:
+        """'The two oil companies': the two organisations named last before the phrase, leaving out
+        the subjects of its own sentence (who act on the pair: 'OFAC ... sanctioned the two ...')."""
+        sent = tok.sent
+        subjects = [t for t in sent if t.dep_ in _SUBJ and t.i < tok.i]
+        actors = {i for t in subjects for i in range(t.left_edge.i, t.right_edge.i + 1)}
+        found: list[str] = []
+        for i in range(tok.i - 1, max(-1, tok.i - _MAX_ORG_LOOKBACK), -1):
+            name = self.index.tok_name.get(i)
+            if name is None or i in actors or self.quoted(i) or name in found:
+                continue
+            if self.index.name_type.get(name) == "ORG" and self.index.tok_name.get(i - 1) != name:
+                found.append(name)
+                if len(found) == 2:
+                    return found[::-1]
+        return []
 
     def _country_pair(self, tok: Token) -> list[str]:
         counts: dict[str, int] = {}
