@@ -735,3 +735,17 @@ def test_the_two_companies_are_the_two_organisations_named_last(nlp: Language) -
     sanction = only_event(ex, "SANCTION")
     assert sanction.actors == ["United States", "Huawei", "ZTE"]  # not China, nor the Treasury
     assert sanction.month == "2024-10"  # October, before the May 2025 publication
+
+
+def test_both_sides_of_an_article_about_two_states_are_those_states(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "India and Pakistan opened a new bus route across the border, and Pakistan said more would follow. "
+        "British Foreign Secretary Jack Straw will hold talks with the Indian government on Friday. "
+        "Both sides agreed to begin talks on reducing the risk of nuclear accidents. "
+        "India welcomed the step, and Pakistan praised it.",
+    )
+    talks = [e for e in ex.events if e.type.value == "CONSULT" and "Both sides" in e.evidence.text]
+    assert talks and set(talks[0].actors) == {"India", "Pakistan"}, [
+        (e.actors, e.evidence.text) for e in ex.events
+    ]

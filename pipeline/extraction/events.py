@@ -498,7 +498,8 @@ def _group_subject(resolver: Resolver, pred: Token) -> bool:
     if pred.pos_ not in ("VERB", "AUX"):
         return False
     subj = resolver.subject_of(pred)
-    return subj is not None and _group_noun(subj)
+    # 'both sides' with no event just reported are still the two states the article names most
+    return subj is not None and _group_noun(subj) and _lemma(subj) != "side"
 
 
 def _group_antecedent(resolver: Resolver, pred: Token, earlier: list[Draft]) -> Draft | None:
@@ -509,6 +510,8 @@ def _group_antecedent(resolver: Resolver, pred: Token, earlier: list[Draft]) -> 
     subj = resolver.subject_of(pred)
     if subj is None or not (subj.lower_ in _GROUP_PRONOUNS or _group_noun(subj)):
         return None
+    if _lemma(subj) == "side" and resolver.state_pair(subj):
+        return None  # 'both sides' of an article about two states are those states
     start = pred.sent.start_char
     lookback = (
         _GROUP_LOOKBACK if subj.lower_ in _GROUP_PRONOUNS else 2 * _GROUP_LOOKBACK
@@ -601,7 +604,7 @@ def _pick_date(
 
 
 _NESTED_CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "pcomp"})  # never the event's own clause
-_CLAUSE_DEPS = frozenset({"xcomp", "advcl", "conj"})  # not the own clause of the trigger they hang from
+_SUB_CLAUSE_DEPS = frozenset({"xcomp", "advcl", "conj"})  # not the own clause of the trigger they hang from
 
 
 def _direction(status: str) -> Direction:
@@ -631,7 +634,9 @@ def _pick_month(
         while node.i not in spine and node.head is not node:
             path.append(node.dep_)
             node = node.head
-        if _NESTED_CLAUSE_DEPS.intersection(path) or (node.i == trig.i and _CLAUSE_DEPS.intersection(path)):
+        if _NESTED_CLAUSE_DEPS.intersection(path) or (
+            node.i == trig.i and _SUB_CLAUSE_DEPS.intersection(path)
+        ):
             return None
         return resolve_month(ent.text, published, direction)
 
@@ -1250,6 +1255,10 @@ def _typed_predicate(sent: SpacySpan, etype: str, alone: bool) -> Token | None:
     if not neutral and (etype in SPEECH_ACTS or _lemma(root) not in SPEECH_VERBS):
         return root
     inner = [c for c in root.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+    if neutral and inner and inner[0].pos_ == "AUX":  # 'said his comments were not racist and refused ...'
+        inner = [c for c in inner[0].children if c.dep_ == "conj" and c.pos_ == "VERB"] or inner
+    if not inner and neutral:  # 'is said to have discussed', 'said ... and refused to apologise'
+        inner = [c for c in root.children if c.dep_ in ("xcomp", "conj") and c.pos_ == "VERB"]
     return inner[0] if inner else (None if neutral else root)
 
 

@@ -217,14 +217,18 @@ ROLE_GROUPS: dict[str, frozenset[str]] = {
 }
 
 #: Reporting verbs that carry no act of their own: "X said Y met Z" reports a meeting, and "X said"
-#: alone reports nothing a typer could type (unlike "warned", "urged", "accused").
+#: alone reports nothing a typer could type (unlike "warned", "urged", "accused", or "wrote to X
+#: demanding ...", a letter being an act).
 NEUTRAL_SPEECH_VERBS: frozenset[str] = frozenset(
-    {"say", "tell", "add", "note", "write", "post", "tweet", "state", "explain", "remark", "observe"}
+    {"say", "tell", "add", "note", "state", "explain", "remark", "observe"}
 )
 
 #: Verbs that introduce speech (lemmas).
 SPEECH_VERBS: frozenset[str] = NEUTRAL_SPEECH_VERBS | frozenset(
     {
+        "write",
+        "post",
+        "tweet",
         "stress",
         "emphasize",
         "emphasise",

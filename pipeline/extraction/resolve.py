@@ -443,6 +443,11 @@ class Resolver:
                     return found[::-1]
         return []
 
+    def state_pair(self, tok: Token) -> list[str]:
+        """The two states 'the two sides' / 'the two countries' are: the two the article names most
+        before the phrase, when two stand out (else [])."""
+        return self._country_pair(tok)
+
     def _country_pair(self, tok: Token) -> list[str]:
         counts: dict[str, int] = {}
         for i in range(tok.i):
