@@ -12,6 +12,7 @@ from spacy.language import Language
 from pipeline.extraction import extract_articles, load_nlp
 from pipeline.ingest.articles import article_from_text
 from pipeline.tools.evaluate import Report, extraction_to_json, format_report, score
+from pipeline.tools.offline import feed_from_lines
 from schemas.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ def report(nlp: Language) -> Report:
         name: extraction_to_json(ex, name)
         for name, ex in zip(files, (r.extraction for r in extract_articles(nlp, articles)), strict=True)
     }
-    result = score(predictions, gold)
+    result = score(predictions, gold, feed=feed_from_lines(predictions.values()))
     print(format_report(result))
     return result
 
@@ -62,6 +63,11 @@ def test_quotes(report: Report) -> None:
 def test_events(report: Report) -> None:
     assert report.events.f1 >= 0.8
     assert report.date.value >= 0.9
+
+
+def test_the_seeds_events_reported_twice_are_one_feed_item_each(report: Report) -> None:
+    assert (report.feed_multi, report.feed_multi_one_item) == (3, 3)
+    assert report.feed_precision == 1.0 and report.feed_recall == 1.0
 
 
 def test_extraction_is_deterministic(nlp: Language) -> None:
