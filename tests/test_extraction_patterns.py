@@ -749,3 +749,31 @@ def test_both_sides_of_an_article_about_two_states_are_those_states(nlp: Languag
     assert talks and set(talks[0].actors) == {"India", "Pakistan"}, [
         (e.actors, e.evidence.text) for e in ex.events
     ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset"),
+    [
+        ("A day earlier", -1),
+        ("The next day", 1),
+        ("Two days later", 2),
+        ("a week before", -7),
+        ("days later", None),
+    ],
+)
+def test_a_day_counted_from_the_narrative(phrase: str, offset: int | None) -> None:
+    from pipeline.extraction.dates import relative_offset
+
+    assert relative_offset(phrase) == offset
+
+
+def test_a_day_earlier_counts_from_the_day_just_named(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        'Spain and France held talks in Madrid on Wednesday. "It went well," the minister said. '
+        "A day earlier, Spain spoke with Morocco by phone.",
+    )
+    calls = [e for e in ex.events if "Morocco" in e.actors]
+    assert calls and calls[0].date == dt.date(2025, 5, 13)  # the day before Wednesday 14 May
+    ex = run(nlp, "A day earlier, Spain spoke with Morocco by phone.")
+    assert only_event(ex, "CONSULT").date is None  # no day named before: nothing to count from

@@ -242,6 +242,28 @@ def resolve_month(text: str, published: dt.date | None, direction: Direction = "
     return f"{year:04d}-{number:02d}"
 
 
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_RELATIVE_DAY = re.compile(
+    r"^(?:(?P<n>a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+(?P<dir>earlier|later|before|after)"
+    r"|the\s+(?P<dir2>next|following|previous|preceding)\s+(?P<unit2>day|week)"
+    r"|the\s+(?P<unit3>day|week)\s+(?P<dir3>before|after))$",
+    re.IGNORECASE,
+)
+
+
+def relative_offset(text: str) -> int | None:
+    """Days a phrase counts from the day the narrative just named: 'a day earlier' -1, 'the next
+    day' +1, 'two days later' +2, 'a week before' -7; None for any other phrase."""
+    match = _RELATIVE_DAY.match(" ".join(text.lower().split()))
+    if match is None:
+        return None
+    unit = match["unit"] or match["unit2"] or match["unit3"]
+    way = match["dir"] or match["dir2"] or match["dir3"]
+    count = int(match["n"]) if match["n"] and match["n"].isdigit() else _COUNTS.get(match["n"] or "a", 1)
+    days = count * (7 if unit.startswith("week") else 1)
+    return days if way in ("later", "after", "next", "following") else -days
+
+
 #: How recent a day the text must name for its retrieval day to stand in for its publication.
 RETRIEVAL_WINDOW = dt.timedelta(days=7)
 

@@ -14,6 +14,7 @@ from pipeline.extraction.dates import (
     Direction,
     anchor_date,
     reference_date,
+    relative_offset,
     resolve_date,
     resolve_month,
     resolve_time,
@@ -593,13 +594,21 @@ def _pick_date(
     main clause's. A speech act does not take the date of the act it talks about ('condemned the May 5
     attack').
     """
+
+    def read(ent: SpacySpan) -> dt.date | None:
+        offset = relative_offset(ent.text)
+        if offset is not None:  # 'a day earlier': from the day the narrative just named
+            base = _day_named_before(dates, ent.sent, published, mask)
+            return base + dt.timedelta(days=offset) if base else None
+        return resolve_date(ent.text, published, direction, _anchor(dates, ent))
+
     return _clause_time(
         dates,
         trig,
         pred,
         mask,
         etype,
-        lambda ent: resolve_date(ent.text, published, direction, _anchor(dates, ent)),
+        read,
     )
 
 
@@ -709,6 +718,30 @@ def _own_date(
 
 _CONTEXT_SENTENCES = 2  # how far back a narrative's day still dates an undated sentence
 _SEQUENCE_WORDS = frozenset({"then", "first", "later", "together", "afterwards", "afterward", "subsequently"})
+
+
+_RELATIVE_DAY_SENTENCES = 5  # how far back 'a day earlier' finds the day it counts from
+
+
+def _day_named_before(
+    dates: list[SpacySpan], sent: SpacySpan, published: dt.date | None, mask: list[bool]
+) -> dt.date | None:
+    """The last day a date phrase of the few sentences before names: what 'a day earlier' counts from
+    (quotes between the narrative's sentences count as sentences, not as its days)."""
+    lo = sent.start
+    for _ in range(_RELATIVE_DAY_SENTENCES):
+        if lo == 0:
+            break
+        lo = sent.doc[lo - 1].sent.start
+    for ent in reversed(dates):
+        if ent.end > sent.start or mask[ent.start] or _is_range(ent):
+            continue
+        if ent.start < lo:
+            break
+        day = resolve_date(ent.text, published, "past", _anchor(dates, ent))
+        if day is not None:
+            return day
+    return None
 
 
 def _context_date(
