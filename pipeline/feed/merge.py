@@ -16,6 +16,9 @@ Merge rule (``compatible``), all conditions symmetric:
   dated one only if it was published within ``UNDATED_WINDOW`` of that date and
   its mode and participant set agree exactly; two undated events need reports
   within ``UNDATED_WINDOW`` of each other;
+* months (a date's, else the ``month`` the text fixed) equal when both are known; two undated
+  reports of one month merge at any distance, and an undated report that something happened,
+  published before the other's month began, is not its event;
 * times within ``TIME_TOLERANCE`` when both have ``time_utc``;
 * statuses: equal, or scheduled~occurred (announced then held), or
   proposed~scheduled when both carry the same date; proposed never meets
