@@ -18,11 +18,14 @@ def nlp() -> Language:
     return load_nlp()
 
 
-def run(nlp: Language, body: str, published: dt.date | None = PUBLISHED) -> Extraction:
+def run(
+    nlp: Language, body: str, published: dt.date | None = PUBLISHED, retrieved: dt.date | None = None
+) -> Extraction:
     article = Article(
         article_id="test-article-0001",
         body=body,
         published_date=published,
+        retrieved_date=retrieved,
         source="test",
         published_at=dt.datetime(2025, 5, 19, 12, tzinfo=dt.UTC),
     )
@@ -693,14 +696,7 @@ def test_an_undated_article_reads_its_weekdays_against_a_recent_retrieval(nlp: L
         "Peru and Chile held talks in Lima on Thursday. "
         "On February 26, officials from both countries said the border would stay open."
     )
-    article = Article(
-        article_id="test-article-0002",
-        body=body,
-        retrieved_date=retrieved,
-        source="test",
-        published_at=dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC),
-    )
-    ev = only_event(extract_from_doc(article, nlp(body)), "CONSULT")
+    ev = only_event(run(nlp, body, published=None, retrieved=retrieved), "CONSULT")
     assert ev.date == dt.date(2026, 2, 26) and ev.article.reference_date == retrieved
     assert ev.article.published_date is None  # the publication stays unknown
 

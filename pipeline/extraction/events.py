@@ -724,12 +724,16 @@ _RELATIVE_DAY_SENTENCES = 5  # how far back 'a day earlier' finds the day it cou
 
 
 def _day_named_before(
-    dates: list[SpacySpan], sent: SpacySpan, published: dt.date | None, mask: list[bool]
+    dates: list[SpacySpan],
+    sent: SpacySpan,
+    published: dt.date | None,
+    mask: list[bool],
+    sentences: int = _RELATIVE_DAY_SENTENCES,
 ) -> dt.date | None:
-    """The last day a date phrase of the few sentences before names: what 'a day earlier' counts from
-    (quotes between the narrative's sentences count as sentences, not as its days)."""
+    """The last day a date phrase of the ``sentences`` before names: what 'a day earlier' counts
+    from (quotes between the narrative's sentences count as sentences, not as its days)."""
     lo = sent.start
-    for _ in range(_RELATIVE_DAY_SENTENCES):
+    for _ in range(sentences):
         if lo == 0:
             break
         lo = sent.doc[lo - 1].sent.start
@@ -755,20 +759,7 @@ def _context_date(
         return None
     if not any(t.dep_ == "advmod" and t.lower_ in _SEQUENCE_WORDS for t in sent):
         return None  # only a sentence that carries the narrative on: 'then', 'first', 'together'
-    lo = sent.start
-    for _ in range(_CONTEXT_SENTENCES):
-        if lo == 0:
-            break
-        lo = sent.doc[lo - 1].sent.start
-    for ent in reversed(dates):
-        if ent.end > sent.start or mask[ent.start] or _is_range(ent):
-            continue
-        if ent.start < lo:
-            break
-        day = resolve_date(ent.text, published, "past", _anchor(dates, ent))
-        if day is not None:
-            return day
-    return None
+    return _day_named_before(dates, sent, published, mask, _CONTEXT_SENTENCES)
 
 
 def _narrative_date(sent: SpacySpan, dates: list[SpacySpan], drafts: list[Draft]) -> dt.date | None:
