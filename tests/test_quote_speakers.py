@@ -82,6 +82,31 @@ def test_pronoun_with_one_person_earlier_in_its_sentence(nlp: Language) -> None:
     assert speakers(run(nlp, body))[-1] == ("Lucia Ferri", "I am less hopeful today,")
 
 
+def test_pronoun_the_discourse_does_not_confirm_is_unnamed(nlp: Language) -> None:
+    body = (
+        "Rahimi, a chemistry professor and a member of the board, said he never saw Karim “talk” "
+        "with Selim Bakr, the bomber who went to Syria. He said he does not believe there is any "
+        "link between the two.\n\n"
+        "“It is our bad luck,” he said, that both men had ties to the mosque."
+    )
+    # The parse takes the last "he" for Bakr, the person named last; but the last person
+    # reported speaking by name is Rahimi, and no named subject since then is Bakr.
+    assert speakers(run(nlp, body)) == [("Rahimi", "talk"), (None, "It is our bad luck,")]
+
+
+def test_pronoun_continuing_the_topic_is_kept(nlp: Language) -> None:
+    body = (
+        "Alan Brooks spoke first at the summit.\n"
+        "Prime Minister Clara Voss reaffirmed her refusal to cede land. "
+        "“It is all about the land,” she told reporters on Thursday.\n"
+        "She hit back again on Friday. “We will not move,” she declared."
+    )
+    assert speakers(run(nlp, body)) == [
+        ("Clara Voss", "It is all about the land,"),
+        ("Clara Voss", "We will not move,"),
+    ]
+
+
 def test_apposition_the_parse_detaches(nlp: Language) -> None:
     body = "In a statement to reporters, her senior adviser, Jacob Stein, said: “She backs the plan.”"
     assert speakers(run(nlp, body)) == [("Jacob Stein", "She backs the plan.")]

@@ -11,6 +11,8 @@ passes, from the most to the least direct evidence:
 2. **Its neighbours**: a quote with no cue of its own continues the speaker of the quote it sits
    next to: the rest of a sentence broken by "he said", a quote that is a sentence of its own
    after an attributed one, and one paragraph of a quote that runs over several paragraphs.
+   A pronoun's person must be confirmed by the discourse (the last person quoted by name, or
+   the topic of the sentences before), else the speaker stays unnamed.
 3. **Its paragraph's context**: a paragraph that is a quote alone continues the speaker
    introduced just before it ("Zelensky told me:", an interview's answers after the questions).
 """
@@ -358,6 +360,81 @@ def _person_before(doc: Doc, first: int, resolver: Resolver) -> str | None:
     return None
 
 
+def _named_reports(
+    sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver
+) -> list[tuple[int, str]]:
+    """Where someone is reported speaking by name, in text order: named quotes and named speech verbs."""
+    reports = [(site.first, site.speaker) for site in sites if site.kind == "name" and site.speaker]
+    for tok in doc:
+        if _is_cue(tok, mask):
+            found = _cue_speaker(tok, mask, resolver)
+            if found.kind == "name" and found.name:
+                reports.append((tok.i, found.name))
+    return sorted(reports)
+
+
+def _topic_is(person: str, doc: Doc, anchor: int, resolver: Resolver) -> bool:
+    """True when ``person`` is who the text has been about up to ``anchor``.
+
+    The sentences before are read backwards.  A named subject ends the chain (the topic is that
+    name); a pronoun subject that means the same person continues it, one that means someone
+    else breaks it.  A sentence whose subject is the writer names the topic when it names one
+    person ("I met President Varga in her office"); sentences about no one are passed over, at
+    most :data:`_PRONOUN_LOOKBACK` of them.
+    """
+    sent = doc[anchor].sent
+    end = anchor
+    for _ in range(_PRONOUN_LOOKBACK):
+        writer = False
+        for tok in reversed(doc[sent.start : end]):
+            if tok.dep_ not in ("nsubj", "nsubjpass") or resolver.quoted(tok.i):
+                continue
+            name = resolver.index.tok_name.get(tok.i) or next(
+                (resolver.index.tok_name.get(c.i) for c in tok.children if c.dep_ == "appos"), None
+            )  # "Cameron's opponent, Jeremy Corbyn, ..."
+            if name is not None and resolver.index.name_type.get(name) == "PERSON":
+                return name == person
+            if tok.lower_ in PERSON_PRONOUNS and resolver.pronoun(tok) != person:
+                return False
+            writer = writer or tok.lower_ in ("i", "we")
+        if writer:
+            named = {
+                name
+                for i, name in resolver.index.person_mentions
+                if sent.start <= i < end and not resolver.quoted(i)
+            }
+            if named:
+                return named == {person}
+        if sent.start == 0:
+            return False
+        sent = doc[sent.start - 1].sent
+        end = sent.end
+    return False
+
+
+def _confirm_anaphors(sites: list[_Site], doc: Doc, mask: list[bool], resolver: Resolver) -> None:
+    """A pronoun names its person only when the discourse agrees.
+
+    "He said" after a paragraph about someone else is the commonest wrong speaker: the parse
+    finds a person, but not the one speaking.  The resolved person stands when they are also the
+    last person reported speaking by name before the quote, or the topic of the sentences before
+    it ("Zelensky reaffirmed his refusal. '...,' he told reporters"); otherwise the speaker is
+    left unnamed, since a wrong name is worse for an analyst than none.  Role nouns ("the French
+    leader") name a title and are not second-guessed.
+    """
+    pending = [site for site in sites if site.kind == "pronoun" and site.speaker]
+    if not pending:
+        return
+    reports = _named_reports(sites, doc, mask, resolver)
+    for site in pending:
+        anchor = min(site.cue.i if site.cue is not None else site.first, site.first)
+        before = [name for i, name in reports if i < anchor]
+        if before and before[-1] == site.speaker:
+            continue
+        if not _topic_is(site.speaker, doc, anchor, resolver):
+            site.speaker = None
+
+
 def _neighbours(sites: list[_Site], doc: Doc, mask: list[bool]) -> None:
     """Pass 2: quotes without a cue continue the quote next to them."""
     text = doc_text(doc)
@@ -445,6 +522,7 @@ def attribute(doc: Doc, spans: list[QuoteSpan], mask: list[bool], resolver: Reso
     sites = _sites(doc, spans)
     for site in sites:
         _own_cue(site, doc, mask, resolver)
+    _confirm_anaphors(sites, doc, mask, resolver)
     _neighbours(sites, doc, mask)
     _context(sites, doc, mask, resolver)
     return sites
