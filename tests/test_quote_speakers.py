@@ -107,6 +107,16 @@ def test_pronoun_continuing_the_topic_is_kept(nlp: Language) -> None:
     ]
 
 
+def test_statement_saying_is_spoken_by_who_issued_it(nlp: Language) -> None:
+    body = "Party chair Laura Finch issued a statement saying the remark “has no place in our politics.”"
+    assert speakers(run(nlp, body)) == [("Laura Finch", "has no place in our politics.")]
+
+
+def test_questioned_is_a_speech_cue(nlp: Language) -> None:
+    body = "“What made him change so fast?” Dana Cole questioned."
+    assert speakers(run(nlp, body)) == [("Dana Cole", "What made him change so fast?")]
+
+
 def test_apposition_the_parse_detaches(nlp: Language) -> None:
     body = "In a statement to reporters, her senior adviser, Jacob Stein, said: “She backs the plan.”"
     assert speakers(run(nlp, body)) == [("Jacob Stein", "She backs the plan.")]

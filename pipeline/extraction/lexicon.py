@@ -655,6 +655,7 @@ QUOTE_CUE_VERBS: frozenset[str] = SPEECH_VERBS | frozenset(
         "sing",
         "ask",
         "inquire",
+        "question",
         "wrote",
     }
 )

@@ -249,6 +249,9 @@ def _cue_speaker(cue: Token, mask: list[bool], resolver: Resolver) -> _Source:
             cue = reporter
     subj = cue.head if cue.dep_ == "acl" and cue.head.i < cue.i else resolver.subject_of(cue)
     found = _source_of(subj, resolver)
+    if found.kind == "none" and cue.dep_ == "acl" and subj is not None and subj.dep_ == "dobj":
+        # "X issued a statement saying ...": the one who issued the text speaks in it.
+        found = _source_of(resolver.subject_of(subj.head), resolver)
     if (
         found.name is None
         and cue.dep_ == "conj"
