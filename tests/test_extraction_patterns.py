@@ -773,3 +773,27 @@ def test_a_day_earlier_counts_from_the_day_just_named(nlp: Language) -> None:
     assert calls and calls[0].date == dt.date(2025, 5, 13)  # the day before Wednesday 14 May
     ex = run(nlp, "A day earlier, Spain spoke with Morocco by phone.")
     assert only_event(ex, "CONSULT").date is None  # no day named before: nothing to count from
+
+
+def test_calling_someone_on_a_day_is_a_phone_call_not_an_appeal(nlp: Language) -> None:
+    body = "President Elena Marsh called Chancellor Otto Brandt on Friday to discuss the border.\nIt rained."
+    ex = run(nlp, body)
+    assert {e.type.value for e in ex.events} == {"CONSULT"}
+    assert only_event(ex, "CONSULT").mode == "phone"
+    appeal = run(nlp, "The spokesman called on Turkey to respect the border.\nIt rained.")
+    assert "REQUEST" in {e.type.value for e in appeal.events}
+
+
+def test_a_declared_ceasefire_is_a_stand_down_an_agreed_one_an_agreement(nlp: Language) -> None:
+    declared = run(nlp, "General Khalifa Haftar declared a ceasefire in Tripoli on Sunday.\nIt rained.")
+    assert "RETREAT" in {e.type.value for e in declared.events}
+    assert "AGREE" not in {e.type.value for e in declared.events}
+    agreed = run(nlp, "Russia and Ukraine agreed a ceasefire on Friday.\nIt rained.")
+    assert "AGREE" in {e.type.value for e in agreed.events}
+
+
+def test_pledged_support_is_not_material_aid(nlp: Language) -> None:
+    ex = run(nlp, "The Czech prime minister pledged his full support for Fayez Serraj.\nIt rained.")
+    assert "AID" not in {e.type.value for e in ex.events}
+    aid = run(nlp, "Germany pledged 500 million euros in aid to Ukraine.\nIt rained.")
+    assert "AID" in {e.type.value for e in aid.events}

@@ -146,7 +146,7 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
                 c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
                 for c in tok.children
             )  # 'called for North Korea to give up': the parse makes 'for' a clause mark
-            if preps & {"for", "on"} or for_clause:
+            if "for" in preps or _called_on_someone(tok) or for_clause:
                 return "REQUEST", None, tok
             if not any(c.dep_ == "dobj" for c in tok.children) or any(c.dep_ == "oprd" for c in tok.children):
                 return None
@@ -185,6 +185,16 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _called_on_someone(tok: Token) -> bool:
+    """'called on Turkey to respect ...' is an appeal; 'called Erdogan on Friday' is a phone call."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "upon"):
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            if any(o.ent_type_ not in ("DATE", "TIME") for o in objects):
+                return True
+    return False
 
 
 def _asks_someone_to_act(tok: Token) -> bool:

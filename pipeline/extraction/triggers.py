@@ -44,7 +44,7 @@ AGREEMENT_WORDS: frozenset[str] = frozenset(
 NEEDS_OBJECT: dict[str, frozenset[str]] = {
     "sign": AGREEMENT_WORDS | {"initiative", "roadmap", "framework"},  # what one signs is an agreement
     "pledge": frozenset(
-        {"aid", "assistance", "support", "weapon", "arm", "fund", "funding", "package", "money", "loan"}
+        {"aid", "assistance", "weapon", "arm", "fund", "funding", "package", "money", "loan"}
     ),
     "donate": frozenset({"aid", "assistance", "weapon", "fund", "money"}),
     "withdraw": frozenset({"troop", "force", "soldier", "ambassador", "diplomat", "army", "unit"}),
