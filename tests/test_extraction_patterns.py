@@ -797,3 +797,11 @@ def test_pledged_support_is_not_material_aid(nlp: Language) -> None:
     assert "AID" not in {e.type.value for e in ex.events}
     aid = run(nlp, "Germany pledged 500 million euros in aid to Ukraine.\nIt rained.")
     assert "AID" in {e.type.value for e in aid.events}
+
+
+def test_troops_sent_as_peacekeepers_are_aid_not_a_show_of_force(nlp: Language) -> None:
+    ex = run(nlp, "Japan is sending troops to the UN peacekeeping force in South Sudan.\nIt rained.")
+    assert "AID" in {e.type.value for e in ex.events}
+    assert "MOBILIZE" not in {e.type.value for e in ex.events}
+    show = run(nlp, "Russia deployed 10,000 troops to the border with Ukraine.\nIt rained.")
+    assert "MOBILIZE" in {e.type.value for e in show.events}

@@ -56,6 +56,7 @@ from pipeline.extraction.triggers import (
     NO_COMMENT_VERBS,
     PARTITIVE_NOUNS,
     PARTNER_DEPS,
+    PEACEKEEPING_WORDS,
     POSSESSED_NOUNS,
     PROPOSE_HEADS,
     REPORTED_FUTURE_ONLY,
@@ -131,6 +132,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     hits = hits_of(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
         pair = hits.pair()
+        if pair and pair[0] == "MOBILIZE" and any(_lemma(t) in PEACEKEEPING_WORDS for t in tok.subtree):
+            return "AID", "peacekeeping", tok  # 'sent 200 troops to serve as a peacekeeping force'
         if pair:
             return pair[0], pair[1], tok
         if lemma in pair_verbs() and lemma not in verb_lemmas():

@@ -94,6 +94,9 @@ AGENT_PREPS: frozenset[str] = frozenset(
     {"for", "after", "following", "on", "to", "in", "into", "before", "ahead", "during", "at"}
 )
 
+#: Words that make troops sent a peacekeeping force: aid, not a show of force (CAMEO 074, PLOVER AID).
+PEACEKEEPING_WORDS: frozenset[str] = frozenset({"peacekeeper", "peacekeeping", "peacekeep", "stabilisation"})
+
 #: Verbs whose object event does not take place ('cancelled a planned meeting').
 CANCEL_VERBS: frozenset[str] = frozenset(
     {"cancel", "postpone", "scrap", "suspend", "delay", "abandon", "skip"}
