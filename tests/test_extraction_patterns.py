@@ -805,3 +805,8 @@ def test_troops_sent_as_peacekeepers_are_aid_not_a_show_of_force(nlp: Language) 
     assert "MOBILIZE" not in {e.type.value for e in ex.events}
     show = run(nlp, "Russia deployed 10,000 troops to the border with Ukraine.\nIt rained.")
     assert "MOBILIZE" in {e.type.value for e in show.events}
+
+
+def test_the_end_of_a_period_is_not_the_day_of_the_act(nlp: Language) -> None:
+    ex = run(nlp, "The EU extended its sanctions on Russia until July 31 on Friday.\nIt rained.")
+    assert only_event(ex, "SANCTION").date == dt.date(2025, 5, 16)

@@ -686,7 +686,8 @@ def _clause_time(
     for hop in range(_DATE_HOPS + 3):
         lo, hi = _subtree_range(node)
         inside = sorted(
-            (e for e in ents if lo <= e.start and e.end <= hi), key=lambda e: abs(e.start - trig.i)
+            (e for e in ents if lo <= e.start and e.end <= hi),
+            key=lambda e: (_is_end_point(e), abs(e.start - trig.i)),
         )
         for ent in inside:
             value = resolve(ent)
@@ -702,6 +703,11 @@ def _clause_time(
             break
         node = node.head
     return None, False
+
+
+def _is_end_point(ent: SpacySpan) -> bool:
+    """'extend the deadline to April 1', 'until March': the end of a period, not the day of the act."""
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("to", "until", "till", "through")
 
 
 def _is_range(ent: SpacySpan) -> bool:
