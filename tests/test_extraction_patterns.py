@@ -810,3 +810,15 @@ def test_troops_sent_as_peacekeepers_are_aid_not_a_show_of_force(nlp: Language) 
 def test_the_end_of_a_period_is_not_the_day_of_the_act(nlp: Language) -> None:
     ex = run(nlp, "The EU extended its sanctions on Russia until July 31 on Friday.\nIt rained.")
     assert only_event(ex, "SANCTION").date == dt.date(2025, 5, 16)
+
+
+def test_a_place_in_another_clause_is_not_the_events(nlp: Language) -> None:
+    body = (
+        "Prime Minister Ana Silva said that Portugal is counting on a future trilateral meeting with Spain "
+        "and France to take place in early July after Portuguese and Spanish negotiating teams wrapped up "
+        "the latest round of talks in Madrid.\nIt rained."
+    )
+    events = run(nlp, body).events
+    meeting = [e for e in events if e.type.value == "CONSULT" and e.status.value == "scheduled"]
+    assert meeting, events
+    assert meeting[0].location is None  # Madrid is where the last round was wrapped up

@@ -650,6 +650,9 @@ def test_reports_that_fix_the_same_month_merge_across_days_and_other_months_do_n
     assert compatible(first, later)  # ten days apart, one month fixed by both
     assert not compatible(first, april) and not compatible(first, held_feb)
     assert not compatible(first, held_jan)  # held before March began: not the March round
+    # reported as held two days before March: the round just wrapped up, not the next one
+    held_late_feb = make_event(art(6, D(2026, 2, 27)), "wrapped", C, parties[:2])
+    assert not compatible(first, held_late_feb) and not compatible(later, held_late_feb)
     item = build_item([first, later])
     assert item.month == "2026-03" and item.date is None and len(item.sources) == 2
     from pipeline.serving.render import content_text

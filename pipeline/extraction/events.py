@@ -852,6 +852,17 @@ def _excluded(pred: Token, trig: Token) -> set[int]:
     return out
 
 
+def _in_other_clause(tok: Token, spine: set[int]) -> bool:
+    """tok hangs, below where it meets the event's spine, from a clause or temporal phrase of its own."""
+    node = tok
+    while node.i not in spine and node.head is not node:
+        clause = node.dep_ in _CLAUSE_DEPS or (node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"))
+        if clause or (node.dep_ == "prep" and _lemma(node) in _TEMPORAL_PREPS):
+            return True
+        node = node.head
+    return False
+
+
 def _after_place_prep(doc: Doc, tok: Token) -> bool:
     """tok starts a place phrase: 'in (the) X', 'at (the) X', or 'to X' after a verb of travel."""
     j = tok.i - 1
@@ -881,9 +892,12 @@ def _location(
     excluded = _excluded(pred, trig)
     if etype in SPEECH_ACTS:  # 'condemned the attack in Pahalgam': the attack's place, not the condemnation's
         excluded |= {t.i for c in pred.children if c.dep_ == "dobj" for t in c.subtree}
+    spine = {pred.i, trig.i, *(t.i for t in pred.ancestors), *(t.i for t in trig.ancestors)}
     for tok in sent:
         if mask[tok.i] or tok.i in excluded or not _after_place_prep(resolver.doc, tok):
             continue
+        if not lo <= tok.i < hi and _in_other_clause(tok, spine):
+            continue  # 'a meeting in March after the teams wrapped up talks in Geneva': Geneva is theirs
         if tok.i > 0 and index.tok_name.get(tok.i - 1) == index.tok_name.get(tok.i):
             continue
         name = index.tok_name.get(tok.i)

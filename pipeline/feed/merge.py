@@ -335,7 +335,7 @@ def _reported_in_month(undated: Event, month: str) -> bool:
     first = dt.date.fromisoformat(f"{month}-01")
     last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
     if undated.status is EventStatus.OCCURRED:
-        return report >= first - UNDATED_WINDOW
+        return report >= first  # held, reported before the month began: an earlier meeting
     return report <= last + UNDATED_WINDOW
 
 
