@@ -822,3 +822,20 @@ def test_a_place_in_another_clause_is_not_the_events(nlp: Language) -> None:
     meeting = [e for e in events if e.type.value == "CONSULT" and e.status.value == "scheduled"]
     assert meeting, events
     assert meeting[0].location is None  # Madrid is where the last round was wrapped up
+
+
+def test_speaking_to_an_audience_is_a_speech_not_a_consultation(nlp: Language) -> None:
+    assert not run(
+        nlp, "Prime Minister Ana Silva will speak to the Spanish people on Tuesday.\nIt rained."
+    ).events
+    call = run(nlp, "Prime Minister Ana Silva spoke to Pedro Sanchez by phone on Friday.\nIt rained.")
+    assert only_event(call, "CONSULT").actors == ["Ana Silva", "Pedro Sanchez"]
+
+
+def test_a_present_tense_in_a_time_clause_of_a_future_is_scheduled(nlp: Language) -> None:
+    body = (
+        "President Ana Silva will cast a spotlight on repression here Tuesday "
+        "when she meets with Pedro Sanchez.\nIt rained."
+    )
+    meeting = [e for e in run(nlp, body).events if e.trigger == "meets"]
+    assert meeting and meeting[0].status.value == "scheduled"

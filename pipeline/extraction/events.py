@@ -42,6 +42,7 @@ from pipeline.extraction.trigger_patterns import hits_of, pair_verbs, verb_lemma
 from pipeline.extraction.triggers import (
     AGENT_PREPS,
     AGREEMENT_WORDS,
+    AUDIENCE_NOUNS,
     CANCEL_VERBS,
     CEASEFIRE_WORDS,
     COERCIVE_WORDS,
@@ -91,6 +92,7 @@ _ANAPHOR_NOUNS: dict[str, str] = {
 _LOC_PREPS = frozenset({"in", "at"})
 _MOTION_VERBS = frozenset({"travel", "fly", "go", "head", "come", "return", "trip", "journey"})
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "once"})
+_TIME_CLAUSE_MARKS = frozenset({"when", "while", "as", "once", "after", "before", "until"})
 _TEMPORAL_PREPS = frozenset({"after", "before", "ahead", "following", "since", "until", "prior"})
 _CLAUSE_DEPS = frozenset({"advcl", "relcl", "acl", "ccomp", "xcomp", "parataxis", "csubj"})
 _CONDITION_MARKS = frozenset({"if", "unless"})
@@ -153,6 +155,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
                 return "REQUEST", None, tok
             if not any(c.dep_ == "dobj" for c in tok.children) or any(c.dep_ == "oprd" for c in tok.children):
                 return None
+        if lemma == "speak" and _speaks_to_an_audience(tok):
+            return None  # 'speaks to the Cuban people': a speech, not a consultation
         if lemma == "ask" and "for" not in preps and not _asks_someone_to_act(tok):
             return None  # 'asked about', 'asked to speak'; but 'asked Putin to agree' is an appeal
         if lemma in NEEDS_OBJECT:
@@ -188,6 +192,16 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _speaks_to_an_audience(tok: Token) -> bool:
+    """'spoke to reporters', 'will speak to the Cuban people': listeners, not a counterpart."""
+    return any(
+        o.dep_ == "pobj" and _lemma(o) in AUDIENCE_NOUNS
+        for prep in tok.children
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "before")
+        for o in prep.children
+    )
 
 
 def _called_on_someone(tok: Token) -> bool:
@@ -583,9 +597,23 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
         if node.dep_ == "conj" and node.head.tag_ in ("VBD", "VBN"):
             return "occurred", True
         node = node.head
+    if pred.tag_ in ("VBZ", "VBP") and _future_time_clause(pred):
+        return "scheduled", True
     if pred.tag_ in ("VBD", "VBN", "VBZ", "VBP"):
         return "occurred", True
     return None, False
+
+
+def _future_time_clause(pred: Token) -> bool:
+    """'will speak on Tuesday when he meets dissidents': a present tense in a time clause of a future."""
+    node = pred
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    if node.dep_ != "advcl" or not any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in _TIME_CLAUSE_MARKS for c in node.children
+    ):
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in node.head.children)
 
 
 def _date_ents(dates: list[SpacySpan], lo: int, hi: int) -> list[SpacySpan]:

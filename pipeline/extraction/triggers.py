@@ -94,6 +94,15 @@ AGENT_PREPS: frozenset[str] = frozenset(
     {"for", "after", "following", "on", "to", "in", "into", "before", "ahead", "during", "at"}
 )
 
+#: Listeners that make 'speak to X' a speech, not a consultation ('spoke to the Cuban people').
+AUDIENCE_NOUNS: frozenset[str] = frozenset(
+    {
+        "people", "public", "nation", "crowd", "audience", "reporter", "journalist", "press", "media",
+        "student", "supporter", "rally", "citizen", "voter", "worker", "soldier", "troop", "community",
+        "conference", "forum", "gathering", "congregation", "graduate", "delegate",
+    }
+)  # fmt: skip
+
 #: Words that make troops sent a peacekeeping force: aid, not a show of force (CAMEO 074, PLOVER AID).
 PEACEKEEPING_WORDS: frozenset[str] = frozenset({"peacekeeper", "peacekeeping", "peacekeep", "stabilisation"})
 
