@@ -839,3 +839,20 @@ def test_a_present_tense_in_a_time_clause_of_a_future_is_scheduled(nlp: Language
     )
     meeting = [e for e in run(nlp, body).events if e.trigger == "meets"]
     assert meeting and meeting[0].status.value == "scheduled"
+
+
+def test_the_two_leaders_are_the_two_people_titled_leaders(nlp: Language) -> None:
+    body = (
+        "President Ana Silva will visit Spain from Sunday, her spokesman Rui Costa said on Tuesday. "
+        "Silva will meet Prime Minister Pedro Sanchez in Madrid, Costa added. "
+        "Her trip reciprocates the Spanish king's visit to Portugal in October. "
+        "The two leaders previously held a summit in Porto on Nov. 1.\nIt rained."
+    )
+    summit = [e for e in run(nlp, body).events if e.trigger == "held summit"]
+    assert summit and set(summit[0].actors) == {"Ana Silva", "Pedro Sanchez"}
+
+
+def test_a_partner_of_a_coordinated_event_noun_is_the_partner_of_both(nlp: Language) -> None:
+    body = "Ana Silva will go to Madrid on Sunday for a summit and a dinner with Pedro Sanchez.\nIt rained."
+    summit = [e for e in run(nlp, body).events if e.trigger == "summit"]
+    assert summit and len(summit[0].actors) == 2 and summit[0].actors[1] == "Pedro Sanchez"

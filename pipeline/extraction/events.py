@@ -343,6 +343,8 @@ def _partners(
     out: list[str] = []
     roots = [trig] if pred is trig else [trig, pred]
     stack = [(r, 0) for r in roots]
+    if trig.pos_ == "NOUN":  # 'a summit and a state dinner with Xi': the parties of both
+        stack += [(c, 1) for c in trig.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
     seen: set[int] = set()
     while stack:
         node, depth = stack.pop()
@@ -528,6 +530,13 @@ def _group_subject(resolver: Resolver, pred: Token) -> bool:
     subj = resolver.subject_of(pred)
     # 'both sides' with no event just reported are still the two states the article names most
     return subj is not None and _group_noun(subj) and _lemma(subj) != "side"
+
+
+def _pair_of_people(resolver: Resolver, pred: Token) -> list[str]:
+    """'The two leaders previously held a summit': the two people the article pairs, not the
+    parties of whatever event was reported just before (a state visit, say)."""
+    subj = resolver.subject_of(pred) if pred.pos_ in ("VERB", "AUX") else None
+    return resolver.person_pair(subj) if subj is not None else []
 
 
 def _group_antecedent(resolver: Resolver, pred: Token, earlier: list[Draft]) -> Draft | None:
@@ -1188,7 +1197,7 @@ def _sentence_drafts(
             status, has_tense = "occurred", True  # a refusal to yield is made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
-        hyphened = _hyphen_parties(resolver, trig)
+        hyphened = _hyphen_parties(resolver, trig) or _pair_of_people(resolver, pred)
         antecedent = None if hyphened else _group_antecedent(resolver, pred, earlier + drafts)
         agents = hyphened or (list(antecedent.actors) if antecedent else [])
         if not agents and not _group_subject(resolver, pred):

@@ -387,6 +387,21 @@ class Resolver:
 
     # --- "the two leaders" -----------------------------------------------------------------------
 
+    def person_pair(self, tok: Token) -> list[str]:
+        """'The two leaders', 'both presidents': the two people meant, when the text makes them clear."""
+        if tok.lower_ in ORG_PAIR_WORDS | COUNTRY_PAIR_WORDS or tok.lower_ not in PAIR_WORDS:
+            return []
+        if not self._is_pair_phrase(tok):
+            return []
+        people = self.pair(tok)
+        group = ROLE_GROUPS.get(fold(tok.lemma_)) or frozenset()
+        titled = [name for name in people if self._titled(name, group)]
+        return people if len(titled) == 2 else []  # two people the text titles as such, or nobody
+
+    def _titled(self, name: str, group: frozenset[str]) -> bool:
+        """Whether the text gives ``name`` a title of the role group ('President' for 'leader')."""
+        return any(_role_words(t) & group for t in self.index.attributes.get(name, []))
+
     def _is_pair_phrase(self, tok: Token) -> bool:
         return (
             any(c.lower_ in ("two", "both") for c in tok.children)
@@ -421,9 +436,26 @@ class Resolver:
                 for b in people[a_i + 1 :]:
                     n, _ = counts.get((a, b), (0, 0))
                     counts[(a, b)] = (n + 1, s.start)
+        group = ROLE_GROUPS.get(fold(tok.lemma_))
+        if group:  # 'the two leaders' are two people titled as leaders, when the text titles two
+            titled = {
+                k: v
+                for k, v in counts.items()
+                if all(any(_role_words(t) & group for t in self.index.attributes.get(name, [])) for name in k)
+            }
+            counts = titled or counts
         if not counts:
             return []
-        pair = max(counts, key=lambda k: counts[k])
+        mentions: dict[str, int] = {}
+        for i, name in self.index.person_mentions:
+            if i < sent.start:
+                mentions[name] = mentions.get(name, 0) + 1
+        # two people named together whom the text names most (the less named of the two decides),
+        # then the pair named together most often, then the latest
+        pair = max(
+            counts,
+            key=lambda k: (min(mentions.get(k[0], 0), mentions.get(k[1], 0)), counts[k][0], counts[k][1]),
+        )
         return list(pair)
 
     def _org_pair(self, tok: Token) -> list[str]:
