@@ -856,3 +856,17 @@ def test_a_partner_of_a_coordinated_event_noun_is_the_partner_of_both(nlp: Langu
     body = "Ana Silva will go to Madrid on Sunday for a summit and a dinner with Pedro Sanchez.\nIt rained."
     summit = [e for e in run(nlp, body).events if e.trigger == "summit"]
     assert summit and len(summit[0].actors) == 2 and summit[0].actors[1] == "Pedro Sanchez"
+
+
+def test_cutting_off_aid_is_a_sanction_on_its_recipient(nlp: Language) -> None:
+    ex = run(nlp, "Denmark suspended aid to Egypt on Friday.\nIt rained.")
+    event = only_event(ex, "SANCTION")
+    assert event.actors == ["Denmark", "Egypt"] and event.mode == "aid_cut"
+
+
+def test_denying_reports_is_a_rejection_by_the_reporter_of_the_clause(nlp: Language) -> None:
+    body = (
+        "Foreign Minister Sergey Lavrov said the air campaign would continue against armed groups "
+        "and denied reports that the strikes have hit civilian areas.\nIt rained."
+    )
+    assert only_event(run(nlp, body), "REJECT").actors == ["Sergey Lavrov"]

@@ -392,6 +392,19 @@ def _partners(
     return out
 
 
+def _reporter_of_conjunct(pred: Token) -> Token | None:
+    """'X said the campaign would continue and denied reports': the parse hangs the past-tense
+    conjunct on the reported clause, but it is the reporter's second act (the reporting verb)."""
+    head = pred.head
+    if pred.dep_ != "conj" or pred.tag_ != "VBD" or head.dep_ != "ccomp":
+        return None
+    if not any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children):
+        return None  # 'said they had detained ... and killed ...': one narration, one subject
+    if any(c.dep_ == "nsubj" for c in pred.children):
+        return None  # a subject of its own
+    return head.head if _lemma(head.head) in SPEECH_VERBS else None
+
+
 def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[str]:
     if pred.pos_ in ("NOUN", "PROPN"):
         # 'Russia's demand', 'his refusal to cede': the possessor made the demand or the refusal.
@@ -410,7 +423,8 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
     by_agent = [g for c in pred.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if by_agent and (trig.i != pred.i or _trigger_of(pred) is not None) and resolver.actors(by_agent[0]):
         return resolver.actors(by_agent[0])  # 'talks were held by X', 'was signed by X': X acted
-    subj = resolver.subject_of(pred)
+    reporter = _reporter_of_conjunct(pred)
+    subj = resolver.subject_of(reporter if reporter is not None else pred)
     if subj is None:
         return resolver.left_actors(pred) if pred.dep_ in ("ROOT", "ccomp", "advcl") else []
     if subj.dep_ == "nsubjpass" and etype == "AGREE" and _lemma(subj) in NEEDS_OBJECT["sign"]:

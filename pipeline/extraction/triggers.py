@@ -170,7 +170,7 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
     "ACCUSE": frozenset({"dobj", "against"}),
     "REJECT": frozenset({"dobj", "agent"}),
     "THREATEN": frozenset({"dobj", "on", "against"}),
-    "SANCTION": frozenset({"dobj", "on", "against"}),
+    "SANCTION": frozenset({"dobj", "on", "against", "to"}),  # "to": whom aid was cut off
     "PROTEST": frozenset({"against"}),
     "MOBILIZE": frozenset(),
     "COERCE": frozenset({"dobj"}),
