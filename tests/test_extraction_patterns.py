@@ -870,3 +870,10 @@ def test_denying_reports_is_a_rejection_by_the_reporter_of_the_clause(nlp: Langu
         "and denied reports that the strikes have hit civilian areas.\nIt rained."
     )
     assert only_event(run(nlp, body), "REJECT").actors == ["Sergey Lavrov"]
+
+
+def test_leaving_an_accord_rejects_it_leaving_a_place_is_a_retreat(nlp: Language) -> None:
+    left = run(nlp, "The United States withdrew from the nuclear deal with Iran in 2018.\nIt rained.")
+    assert {e.type.value for e in left.events} == {"REJECT"}
+    pulled = run(nlp, "Russia withdrew its troops from Kherson on Friday.\nIt rained.")
+    assert "RETREAT" in {e.type.value for e in pulled.events}

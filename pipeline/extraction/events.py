@@ -40,6 +40,7 @@ from pipeline.extraction.lexicon import (
 from pipeline.extraction.resolve import Resolver
 from pipeline.extraction.trigger_patterns import hits_of, pair_verbs, verb_lemmas
 from pipeline.extraction.triggers import (
+    ACCORD_WORDS,
     AGENT_PREPS,
     AGREEMENT_WORDS,
     AUDIENCE_NOUNS,
@@ -133,6 +134,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     lemma = _lemma(tok)
     hits = hits_of(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        if lemma in ("withdraw", "pull", "quit", "exit") and _leaves_an_accord(tok):
+            return "REJECT", "withdrawal", tok  # 'pulled Russia out of the Grain Initiative'
         pair = hits.pair()
         if pair and pair[0] == "MOBILIZE" and any(_lemma(t) in PEACEKEEPING_WORDS for t in tok.subtree):
             return "AID", "peacekeeping", tok  # 'sent 200 troops to serve as a peacekeeping force'
@@ -192,6 +195,19 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _leaves_an_accord(tok: Token) -> bool:
+    """'withdrew from the nuclear deal', 'pulled out of the talks': leaving an accord rejects it."""
+    for prep in tok.children:
+        if prep.dep_ == "dobj" and _lemma(tok) in ("quit", "exit") and _lemma(prep) in ACCORD_WORDS:
+            return True  # 'quit the pact'
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "of", "out"):
+            pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+            pobjs += [g for c in prep.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+            if any(_lemma(o) in ACCORD_WORDS for o in pobjs):
+                return True
+    return False
 
 
 def _speaks_to_an_audience(tok: Token) -> bool:

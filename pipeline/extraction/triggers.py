@@ -94,6 +94,11 @@ AGENT_PREPS: frozenset[str] = frozenset(
     {"for", "after", "following", "on", "to", "in", "into", "before", "ahead", "during", "at"}
 )
 
+#: What one leaves to reject it ('withdrew from the treaty', 'pulled out of the talks').
+ACCORD_WORDS: frozenset[str] = AGREEMENT_WORDS | frozenset(
+    {"initiative", "talks", "negotiation", "process", "framework", "convention", "coalition"}
+)
+
 #: Listeners that make 'speak to X' a speech, not a consultation ('spoke to the Cuban people').
 AUDIENCE_NOUNS: frozenset[str] = frozenset(
     {
