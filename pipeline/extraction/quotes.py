@@ -11,8 +11,9 @@ passes, from the most to the least direct evidence:
 2. **Its neighbours**: a quote with no cue of its own continues the speaker of the quote it sits
    next to: the rest of a sentence broken by "he said", a quote that is a sentence of its own
    after an attributed one, and one paragraph of a quote that runs over several paragraphs.
-   A pronoun's person must be confirmed by the discourse (the last person quoted by name, or
-   the topic of the sentences before), else the speaker stays unnamed.
+   Before it, a pronoun speaker from pass 1 is checked: its person must be confirmed by the
+   discourse (the last person reported speaking by name, or the topic of the sentences
+   before), else the speaker stays unnamed.
 3. **Its paragraph's context**: a paragraph that is a quote alone continues the speaker
    introduced just before it ("Zelensky told me:", an interview's answers after the questions).
 """
