@@ -775,36 +775,38 @@ def test_a_day_earlier_counts_from_the_day_just_named(nlp: Language) -> None:
     assert only_event(ex, "CONSULT").date is None  # no day named before: nothing to count from
 
 
+def types_in_article(nlp: Language, sentence: str) -> set[str]:
+    """The event types of one sentence read inside an article (a second sentence after it)."""
+    return {e.type.value for e in run(nlp, sentence + "\nIt rained.").events}
+
+
 def test_calling_someone_on_a_day_is_a_phone_call_not_an_appeal(nlp: Language) -> None:
     body = "President Elena Marsh called Chancellor Otto Brandt on Friday to discuss the border.\nIt rained."
     ex = run(nlp, body)
     assert {e.type.value for e in ex.events} == {"CONSULT"}
     assert only_event(ex, "CONSULT").mode == "phone"
-    appeal = run(nlp, "The spokesman called on Turkey to respect the border.\nIt rained.")
-    assert "REQUEST" in {e.type.value for e in appeal.events}
+    assert "REQUEST" in types_in_article(nlp, "The spokesman called on Turkey to respect the border.")
 
 
 def test_a_declared_ceasefire_is_a_stand_down_an_agreed_one_an_agreement(nlp: Language) -> None:
-    declared = run(nlp, "General Khalifa Haftar declared a ceasefire in Tripoli on Sunday.\nIt rained.")
-    assert "RETREAT" in {e.type.value for e in declared.events}
-    assert "AGREE" not in {e.type.value for e in declared.events}
-    agreed = run(nlp, "Russia and Ukraine agreed a ceasefire on Friday.\nIt rained.")
-    assert "AGREE" in {e.type.value for e in agreed.events}
+    declared = types_in_article(nlp, "General Khalifa Haftar declared a ceasefire in Tripoli on Sunday.")
+    assert "RETREAT" in declared and "AGREE" not in declared
+    assert "AGREE" in types_in_article(nlp, "Russia and Ukraine agreed a ceasefire on Friday.")
 
 
 def test_pledged_support_is_not_material_aid(nlp: Language) -> None:
-    ex = run(nlp, "The Czech prime minister pledged his full support for Fayez Serraj.\nIt rained.")
-    assert "AID" not in {e.type.value for e in ex.events}
-    aid = run(nlp, "Germany pledged 500 million euros in aid to Ukraine.\nIt rained.")
-    assert "AID" in {e.type.value for e in aid.events}
+    assert "AID" not in types_in_article(
+        nlp, "The Czech prime minister pledged his full support for Fayez Serraj."
+    )
+    assert "AID" in types_in_article(nlp, "Germany pledged 500 million euros in aid to Ukraine.")
 
 
 def test_troops_sent_as_peacekeepers_are_aid_not_a_show_of_force(nlp: Language) -> None:
-    ex = run(nlp, "Japan is sending troops to the UN peacekeeping force in South Sudan.\nIt rained.")
-    assert "AID" in {e.type.value for e in ex.events}
-    assert "MOBILIZE" not in {e.type.value for e in ex.events}
-    show = run(nlp, "Russia deployed 10,000 troops to the border with Ukraine.\nIt rained.")
-    assert "MOBILIZE" in {e.type.value for e in show.events}
+    peacekeepers = types_in_article(
+        nlp, "Japan is sending troops to the UN peacekeeping force in South Sudan."
+    )
+    assert "AID" in peacekeepers and "MOBILIZE" not in peacekeepers
+    assert "MOBILIZE" in types_in_article(nlp, "Russia deployed 10,000 troops to the border with Ukraine.")
 
 
 def test_the_end_of_a_period_is_not_the_day_of_the_act(nlp: Language) -> None:
@@ -873,7 +875,7 @@ def test_denying_reports_is_a_rejection_by_the_reporter_of_the_clause(nlp: Langu
 
 
 def test_leaving_an_accord_rejects_it_leaving_a_place_is_a_retreat(nlp: Language) -> None:
-    left = run(nlp, "The United States withdrew from the nuclear deal with Iran in 2018.\nIt rained.")
-    assert {e.type.value for e in left.events} == {"REJECT"}
-    pulled = run(nlp, "Russia withdrew its troops from Kherson on Friday.\nIt rained.")
-    assert "RETREAT" in {e.type.value for e in pulled.events}
+    assert types_in_article(nlp, "The United States withdrew from the nuclear deal with Iran in 2018.") == {
+        "REJECT"
+    }
+    assert "RETREAT" in types_in_article(nlp, "Russia withdrew its troops from Kherson on Friday.")

@@ -199,13 +199,13 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
 
 def _leaves_an_accord(tok: Token) -> bool:
     """'withdrew from the nuclear deal', 'pulled out of the talks': leaving an accord rejects it."""
-    for prep in tok.children:
-        if prep.dep_ == "dobj" and _lemma(tok) in ("quit", "exit") and _lemma(prep) in ACCORD_WORDS:
+    for child in tok.children:
+        if child.dep_ == "dobj" and _lemma(tok) in ("quit", "exit") and _lemma(child) in ACCORD_WORDS:
             return True  # 'quit the pact'
-        if prep.dep_ == "prep" and prep.lower_ in ("from", "of", "out"):
-            pobjs = [c for c in prep.children if c.dep_ == "pobj"]
-            pobjs += [g for c in prep.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-            if any(_lemma(o) in ACCORD_WORDS for o in pobjs):
+        if child.dep_ == "prep" and child.lower_ in ("from", "of", "out"):
+            pobjs = [c for c in child.children if c.dep_ == "pobj"]  # 'from the deal'
+            pobjs += [g for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+            if any(_lemma(o) in ACCORD_WORDS for o in pobjs):  # 'out of the deal'
                 return True
     return False
 
@@ -912,9 +912,7 @@ def _excluded(pred: Token, trig: Token) -> set[int]:
         for tok in root.subtree:
             if tok.i in out or tok.i in (pred.i, trig.i):
                 continue
-            clause = tok.dep_ in _CLAUSE_DEPS or (tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"))
-            temporal = tok.dep_ == "prep" and _lemma(tok) in _TEMPORAL_PREPS
-            if clause or temporal:
+            if _opens_clause(tok):
                 out.update(t.i for t in tok.subtree)
     return out
 
@@ -923,11 +921,16 @@ def _in_other_clause(tok: Token, spine: set[int]) -> bool:
     """tok hangs, below where it meets the event's spine, from a clause or temporal phrase of its own."""
     node = tok
     while node.i not in spine and node.head is not node:
-        clause = node.dep_ in _CLAUSE_DEPS or (node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"))
-        if clause or (node.dep_ == "prep" and _lemma(node) in _TEMPORAL_PREPS):
+        if _opens_clause(node):
             return True
         node = node.head
     return False
+
+
+def _opens_clause(tok: Token) -> bool:
+    """tok heads a clause or a temporal phrase of its own: places and times under it are its own."""
+    clause = tok.dep_ in _CLAUSE_DEPS or (tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"))
+    return clause or (tok.dep_ == "prep" and _lemma(tok) in _TEMPORAL_PREPS)
 
 
 def _after_place_prep(doc: Doc, tok: Token) -> bool:

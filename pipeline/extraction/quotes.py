@@ -393,9 +393,7 @@ def _topic_is(person: str, doc: Doc, anchor: int, resolver: Resolver) -> bool:
         for tok in reversed(doc[sent.start : end]):
             if tok.dep_ not in ("nsubj", "nsubjpass") or resolver.quoted(tok.i):
                 continue
-            name = resolver.index.tok_name.get(tok.i) or next(
-                (resolver.index.tok_name.get(c.i) for c in tok.children if c.dep_ == "appos"), None
-            )  # "Cameron's opponent, Jeremy Corbyn, ..."
+            name = resolver.entity_name(tok)  # also "Cameron's opponent, Jeremy Corbyn, ..."
             if name is not None and resolver.index.name_type.get(name) == "PERSON":
                 return name == person
             if tok.lower_ in PERSON_PRONOUNS and resolver.pronoun(tok) != person:
