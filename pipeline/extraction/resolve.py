@@ -438,11 +438,7 @@ class Resolver:
                     counts[(a, b)] = (n + 1, s.start)
         group = ROLE_GROUPS.get(fold(tok.lemma_))
         if group:  # 'the two leaders' are two people titled as leaders, when the text titles two
-            titled = {
-                k: v
-                for k, v in counts.items()
-                if all(any(_role_words(t) & group for t in self.index.attributes.get(name, [])) for name in k)
-            }
+            titled = {k: v for k, v in counts.items() if all(self._titled(name, group) for name in k)}
             counts = titled or counts
         if not counts:
             return []

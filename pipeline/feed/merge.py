@@ -328,7 +328,8 @@ def _reported_in_time(undated: Event, day: dt.date) -> bool:
 
 def _reported_in_month(undated: Event, month: str) -> bool:
     """Whether an event with no time of its own can be the one another report puts in ``month``:
-    what a January article reports as held is not a March meeting (``_reported_in_time``'s rule)."""
+    what an article published before March reports as held is not a March meeting (the round
+    just wrapped up is not the next one); a plan reported after the month is over is not its."""
     report = report_date(undated)
     if report is None:
         return True
