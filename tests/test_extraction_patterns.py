@@ -879,3 +879,32 @@ def test_leaving_an_accord_rejects_it_leaving_a_place_is_a_retreat(nlp: Language
         "REJECT"
     }
     assert "RETREAT" in types_in_article(nlp, "Russia withdrew its troops from Kherson on Friday.")
+
+
+@pytest.mark.parametrize(
+    "sentence, target",
+    [
+        (
+            "Raul Castro offered a recipe for better relations, saying the United States needs to lift "
+            "its trade embargo.",
+            "United States",
+        ),
+        ('President Donald Trump said on Monday that "Ukraine better come to the table fast".', "Ukraine"),
+        ("German Chancellor Angela Merkel said Russia must withdraw its troops from Crimea.", "Russia"),
+    ],
+)
+def test_reporting_what_another_party_must_do_is_a_demand_of_it(
+    nlp: Language, sentence: str, target: str
+) -> None:
+    ex = run(nlp, sentence + "\nIt rained.")
+    request = only_event(ex, "REQUEST")
+    assert target in request.actors and request.actors[0] != target
+    assert not {"CONCEDE", "RETREAT"} & {e.type.value for e in ex.events}  # the demanded act is not done
+
+
+def test_an_obligation_on_no_named_party_is_no_demand(nlp: Language) -> None:
+    for sentence in (
+        "Prime Minister Mark Carney added that middle powers must act together.",
+        "The State Department says the ruling should be binding on both parties.",
+    ):
+        assert "REQUEST" not in types_in_article(nlp, sentence)

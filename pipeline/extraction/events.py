@@ -30,6 +30,7 @@ from pipeline.extraction.learned import (
     thresholds,
 )
 from pipeline.extraction.lexicon import (
+    ACTOR_LABELS,
     INSTITUTIONS,
     NEUTRAL_SPEECH_VERBS,
     PERSON_PRONOUNS,
@@ -41,21 +42,26 @@ from pipeline.extraction.resolve import Resolver
 from pipeline.extraction.trigger_patterns import hits_of, pair_verbs, verb_lemmas
 from pipeline.extraction.triggers import (
     ACCORD_WORDS,
+    ADDRESSEE_PRONOUNS,
     AGENT_PREPS,
     AGREEMENT_WORDS,
     AUDIENCE_NOUNS,
     CANCEL_VERBS,
     CEASEFIRE_WORDS,
     COERCIVE_WORDS,
+    DEMAND_SPEECH_VERBS,
     DESIRE_VERBS,
     EVENT_ANAPHORS,
     FUTURE_HEADS,
     FUTURE_MODIFIERS,
     LIGHT_VERBS,
+    NECESSITY_VERBS,
     NEEDS_OBJECT,
     NEEDS_PARTNER,
     NEEDS_PREP,
     NO_COMMENT_VERBS,
+    OBLIGATION_ADVERBS,
+    OBLIGATION_MODALS,
     PARTITIVE_NOUNS,
     PARTNER_DEPS,
     PEACEKEEPING_WORDS,
@@ -145,6 +151,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return None
         if lemma in DESIRE_VERBS and _wanted_of_another(tok):
             return "REQUEST", None, tok  # 'Putin wants Kyiv to withdraw': a demand made of Kyiv
+        if lemma in DEMAND_SPEECH_VERBS and _obligation_reported(tok) is not None:
+            return "REQUEST", None, tok  # 'said the United States needs to lift the embargo'
         trig = hits.verb
         if trig is None:
             return None
@@ -251,6 +259,36 @@ def _wanted_of_another(tok: Token) -> bool:
         if any(c.dep_ == "nsubj" for c in child.children) or any(c.dep_ == "dobj" for c in tok.children):
             return True
     return False
+
+
+def _obligation_reported(tok: Token) -> Token | None:
+    """The reported clause that puts an obligation on someone else ('said Russia must withdraw',
+    'saying the United States needs to lift', 'insisted that talks should start'), else None.
+
+    Reporting what another party must do is a demand of it (CAMEO 10): the clause is an active one
+    whose subject names a party (a state, a group, a person; 'they', 'you'). 'We must', 'it should
+    be noted', 'the ruling should be binding' and passives ('sanctions should be lifted') ask
+    nothing of anyone named.
+    """
+    for clause in tok.children:
+        if clause.dep_ != "ccomp" or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subj is None or subj.dep_ != "nsubj":
+            continue
+        if not (subj.ent_type_ in ACTOR_LABELS or subj.lower_ in ADDRESSEE_PRONOUNS):
+            continue  # 'we must', 'the ruling should be binding', 'middle powers must act': no one asked
+        if any(c.dep_ == "auxpass" for c in clause.children):
+            continue
+        modal = any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in clause.children)
+        adverb = any(c.dep_ == "advmod" and c.lower_ in OBLIGATION_ADVERBS for c in clause.children)
+        necessity = _lemma(clause) in NECESSITY_VERBS and any(
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for c in clause.children
+        )
+        if modal or adverb or necessity:
+            return clause
+    return None
 
 
 def _has_complement(tok: Token, wanted: frozenset[str]) -> bool:
@@ -1399,7 +1437,7 @@ def _sentence_actors(resolver: Resolver, pred: Token, mask: list[bool], whole: b
         name = resolver.index.tok_name.get(tok.i)
         if name is None or mask[tok.i] or resolver.index.tok_name.get(tok.i - 1) == name:
             continue
-        if resolver.index.name_type.get(name) not in ("PERSON", "ORG", "GPE", "NORP"):
+        if resolver.index.name_type.get(name) not in ACTOR_LABELS:
             continue
         venue = _after_place_prep(resolver.doc, tok) and resolver.index.name_type.get(name) in ("GPE", "LOC")
         if venue and not whole:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 ENTITY_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+#: The entity labels that can name a party to an event (places and events cannot).
+ACTOR_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 #: Well-known institutions the small model often mislabels: surface form (case-folded) -> canonical name.
 INSTITUTIONS: dict[str, str] = {

@@ -8,6 +8,8 @@ CAMEO 04x (phone 042-style calls, visits 042/043, meetings at a third place 044,
 
 from __future__ import annotations
 
+from pipeline.extraction.lexicon import NEUTRAL_SPEECH_VERBS
+
 #: Verb triggers that only count with a particular preposition or complement ('work with', 'press X to').
 NEEDS_PREP: dict[str, frozenset[str]] = {
     "work": frozenset({"with", "together"}),
@@ -270,3 +272,16 @@ CEASEFIRE_WORDS: frozenset[str] = frozenset({"ceasefire", "cease-fire", "truce",
 
 #: Verbs of wanting: with a to-clause about someone else they are a demand ('wants Kyiv to withdraw').
 DESIRE_VERBS: frozenset[str] = frozenset({"want", "expect", "press", "push"})
+
+#: Verbs that report a demand when what they report is an obligation ('said Russia must withdraw',
+#: 'insisted that talks should start'): speech with no act of its own, or insistence.
+DEMAND_SPEECH_VERBS: frozenset[str] = NEUTRAL_SPEECH_VERBS | frozenset(
+    {"insist", "argue", "stress", "emphasize", "emphasise", "declare", "write", "reiterate", "repeat"}
+)
+#: Words that make a clause an obligation: modals ('should', 'must', 'ought to'), necessity verbs
+#: with a to-clause ('needs to lift', 'has to agree') and 'better' ('Ukraine better come').
+OBLIGATION_MODALS: frozenset[str] = frozenset({"should", "must", "ought"})
+NECESSITY_VERBS: frozenset[str] = frozenset({"need", "have"})
+OBLIGATION_ADVERBS: frozenset[str] = frozenset({"better"})
+#: Pronouns that can stand for the party an obligation is put on ('they must leave', 'you should').
+ADDRESSEE_PRONOUNS: frozenset[str] = frozenset({"they", "you"})
