@@ -908,3 +908,13 @@ def test_an_obligation_on_no_named_party_is_no_demand(nlp: Language) -> None:
         "The State Department says the ruling should be binding on both parties.",
     ):
         assert "REQUEST" not in types_in_article(nlp, sentence)
+
+
+def test_the_day_of_a_report_hung_under_the_event_is_not_the_day_of_the_event(nlp: Language) -> None:
+    body = (
+        "President Lee Jae Myung will make a state visit to China early next week for summit talks "
+        "with Chinese President Xi Jinping, Cheong Wa Dae said Tuesday.\nIt rained."
+    )
+    visits = [e for e in run(nlp, body, published=dt.date(2025, 12, 30)).events if e.type.value == "CONSULT"]
+    assert visits and all(e.date is None for e in visits)  # 'Tuesday' is the day of the announcement
+    assert all(e.status.value == "scheduled" for e in visits)

@@ -790,8 +790,9 @@ def _clause_time(
     seen_pred = False
     for hop in range(_DATE_HOPS + 3):
         lo, hi = _subtree_range(node)
+        report = _report_tokens(node, pred) if etype not in SPEECH_ACTS else set()
         inside = sorted(
-            (e for e in ents if lo <= e.start and e.end <= hi),
+            (e for e in ents if lo <= e.start and e.end <= hi and e.start not in report),
             key=lambda e: (_is_end_point(e), abs(e.start - trig.i)),
         )
         for ent in inside:
@@ -808,6 +809,18 @@ def _clause_time(
             break
         node = node.head
     return None, False
+
+
+def _report_tokens(node: Token, pred: Token) -> set[int]:
+    """Tokens of a reporting clause the parse hangs under the event's clause ('Lee will visit China
+    next week, the office said Tuesday', with 'said' a conjunct of 'visit'): the day of the report
+    is not the day of the event it reports."""
+    return {
+        t.i
+        for c in node.children
+        if c.dep_ in ("conj", "parataxis", "ccomp") and c.i != pred.i and _lemma(c) in NEUTRAL_SPEECH_VERBS
+        for t in c.subtree
+    }
 
 
 def _is_end_point(ent: SpacySpan) -> bool:
