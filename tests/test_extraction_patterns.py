@@ -918,3 +918,36 @@ def test_the_day_of_a_report_hung_under_the_event_is_not_the_day_of_the_event(nl
     visits = [e for e in run(nlp, body, published=dt.date(2025, 12, 30)).events if e.type.value == "CONSULT"]
     assert visits and all(e.date is None for e in visits)  # 'Tuesday' is the day of the announcement
     assert all(e.status.value == "scheduled" for e in visits)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The United States has slowed the sale of the oil company's assets to pressure Russia.",
+        "The United States slowed the sale of the assets in an attempt to increase pressure on Russia.",
+        "The United States delayed the deal to put pressure on Russia in the peace talks.",
+    ],
+)
+def test_an_act_done_to_pressure_a_party_is_a_sanction_on_it(nlp: Language, sentence: str) -> None:
+    event = only_event(run(nlp, sentence + "\nIt rained."), "SANCTION")
+    assert event.actors[0] == "United States" and "Russia" in event.actors
+    assert event.mode == "pressure" and event.status.value == "occurred"
+
+
+def test_pressure_as_an_aim_or_on_no_named_party_is_no_sanction(nlp: Language) -> None:
+    assert "SANCTION" not in types_in_article(nlp, "Washington is seeking to pressure Moscow.")
+    assert "SANCTION" not in types_in_article(nlp, "The minister bought a car to pressure his rivals.")
+
+
+def test_pressuring_a_party_to_act_is_an_appeal_not_its_act(nlp: Language) -> None:
+    ex = run(nlp, "The United States pressured Russia to accept the deal.\nIt rained.")
+    assert only_event(ex, "REQUEST").actors == ["United States", "Russia"]
+    assert "AGREE" not in {e.type.value for e in ex.events}
+
+
+def test_raising_the_specter_of_war_is_a_warning(nlp: Language) -> None:
+    body = (
+        "Prime Minister Dmitry Medvedev on Thursday raised the specter of a world war in Syria.\nIt rained."
+    )
+    assert only_event(run(nlp, body), "THREATEN").actors == ["Dmitry Medvedev"]
+    assert "THREATEN" not in types_in_article(nlp, "The finance minister raised the specter of a recession.")

@@ -66,7 +66,10 @@ from pipeline.extraction.triggers import (
     PARTNER_DEPS,
     PEACEKEEPING_WORDS,
     POSSESSED_NOUNS,
+    PRESSURE_VERBS,
+    PRESSURE_WORDS,
     PROPOSE_HEADS,
+    PURPOSE_NOUNS,
     REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
 )
@@ -140,6 +143,9 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     lemma = _lemma(tok)
     hits = hits_of(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        act = _act_done_to_pressure(tok)
+        if act is not None:
+            return "SANCTION", "pressure", act  # 'slowed the sale to pressure Russia'
         if lemma in ("withdraw", "pull", "quit", "exit") and _leaves_an_accord(tok):
             return "REJECT", "withdrawal", tok  # 'pulled Russia out of the Grain Initiative'
         pair = hits.pair()
@@ -203,6 +209,43 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _act_done_to_pressure(tok: Token) -> Token | None:
+    """The act a purpose clause of pressure hangs from ('slowed the sale to pressure Russia', 'in an
+    attempt to increase pressure on Russia'), else None.
+
+    An act whose stated aim is to pressure a party is a coercive measure against it, whatever the
+    act's own verb. The act must not be an event of its own ('imposed sanctions to pressure ...' is
+    that sanction) nor speech or wanting ('urged X to pressure Y' is the appeal).
+    """
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return None
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    if _lemma(tok) in PRESSURE_WORDS:
+        if not objects:
+            return None
+    elif not (_lemma(tok) in PRESSURE_VERBS and any(_lemma(o) in PRESSURE_WORDS for o in objects)):
+        return None
+    node = tok
+    if tok.dep_ in ("acl", "relcl") and _lemma(tok.head) in PURPOSE_NOUNS and tok.head.dep_ == "pobj":
+        node = tok.head.head  # 'in an attempt to ...': the preposition hangs from the act
+    elif tok.dep_ in ("acl", "relcl") and tok.head.dep_ == "dobj":
+        node = tok.head  # 'slowed the sale to pressure Russia': the parse hangs the aim on the object
+    elif tok.dep_ != "advcl":
+        return None  # 'seeks to pressure', 'wants to pressure': an aim, not an act done for it
+    act = node.head
+    for _ in range(6):
+        if act.pos_ in ("VERB", "AUX") and act.dep_ not in ("pcomp", "acl", "amod"):
+            break
+        if act.head is act:
+            return None
+        act = act.head  # 'the process of selling ... in an attempt': up to the clause's verb
+    else:
+        return None
+    if _lemma(act) in SPEECH_VERBS | DESIRE_VERBS or _trigger_of(act) is not None:
+        return None
+    return act
 
 
 def _leaves_an_accord(tok: Token) -> bool:

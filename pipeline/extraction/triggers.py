@@ -14,6 +14,7 @@ from pipeline.extraction.lexicon import NEUTRAL_SPEECH_VERBS
 NEEDS_PREP: dict[str, frozenset[str]] = {
     "work": frozenset({"with", "together"}),
     "press": frozenset({"for", "xcomp"}),
+    "pressure": frozenset({"for", "xcomp"}),  # "pressured Russia to accept": an appeal backed by force
     "push": frozenset({"for", "xcomp"}),  # "pushed for talks", "pushed Cuba to ...", not "pushed into"
     "receive": frozenset({"dobj_person"}),
     "sit": frozenset({"with"}),  # 'sat with the envoys for six hours'; not 'sat in parliament'
@@ -272,6 +273,16 @@ CEASEFIRE_WORDS: frozenset[str] = frozenset({"ceasefire", "cease-fire", "truce",
 
 #: Verbs of wanting: with a to-clause about someone else they are a demand ('wants Kyiv to withdraw').
 DESIRE_VERBS: frozenset[str] = frozenset({"want", "expect", "press", "push"})
+
+#: An act done to put pressure on someone is a coercive measure against them ('slowed the sale
+#: to pressure Russia', 'in an attempt to increase pressure on Russia'): the pressure word, the
+#: verbs that put pressure on, and the nouns of purpose such a clause can hang from.
+PRESSURE_WORDS: frozenset[str] = frozenset({"pressure"})
+PRESSURE_VERBS: frozenset[str] = frozenset(
+    {"put", "increase", "raise", "step", "ramp", "ratchet", "apply", "exert", "heap", "mount", "pile"}
+    | {"intensify", "maintain", "keep", "add"}
+)
+PURPOSE_NOUNS: frozenset[str] = frozenset({"attempt", "bid", "effort", "move", "push", "drive", "campaign"})
 
 #: Verbs that report a demand when what they report is an obligation ('said Russia must withdraw',
 #: 'insisted that talks should start'): speech with no act of its own, or insistence.
