@@ -951,3 +951,17 @@ def test_raising_the_specter_of_war_is_a_warning(nlp: Language) -> None:
     )
     assert only_event(run(nlp, body), "THREATEN").actors == ["Dmitry Medvedev"]
     assert "THREATEN" not in types_in_article(nlp, "The finance minister raised the specter of a recession.")
+
+
+def test_being_opposed_to_a_party_is_a_rejection_told_on_the_day_it_is_told(nlp: Language) -> None:
+    body = (
+        'Xi Jinping told Barack Obama on Thursday that China was "firmly opposed" to the United '
+        "States deploying a missile defence system.\nIt rained."
+    )
+    event = only_event(run(nlp, body, published=dt.date(2016, 3, 31)), "REJECT")
+    assert event.actors == ["China", "United States"] and event.date == dt.date(2016, 3, 31)
+
+
+def test_a_quotation_of_its_own_still_hides_its_verbs(nlp: Language) -> None:
+    body = 'Ana Silva said: "We will meet Pedro Sanchez in Madrid on Friday."\nIt rained.'
+    assert "CONSULT" not in {e.type.value for e in run(nlp, body).events}

@@ -189,6 +189,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
         if lemma in REPORTED_FUTURE_ONLY and not _reported_future(tok):
             return None
         return trig[0], trig[1], tok
+    if tok.tag_ == "JJ" and tok.dep_ == "acomp" and hits.verb is not None:
+        return hits.verb[0], hits.verb[1], tok.head  # 'China was firmly opposed to ...': the copula has tense
     if tok.pos_ in ("NOUN", "PROPN"):
         trig = hits.noun or hits.noun_form
         if trig is None:
@@ -437,6 +439,8 @@ def _partners(
     """Other parties: objects and prepositional phrases of the trigger (and its light verb); of a
     refusal to yield, also those of the act refused ('will not cede land to X')."""
     allowed = PARTNER_DEPS.get(etype, frozenset()) | PARTNER_DEPS.get(refused or "", frozenset())
+    if trig.tag_ == "JJ":
+        allowed |= {"to"}  # 'opposed to X': an adjective's object is its preposition's
     out: list[str] = []
     roots = [trig] if pred is trig else [trig, pred]
     stack = [(r, 0) for r in roots]
@@ -844,8 +848,13 @@ def _clause_time(
                 return value, node is trig or node is pred or not seen_pred
         if node is pred:
             seen_pred = True
-        if node.head is node or node.dep_ not in _DATE_CLIMB or (hop >= _DATE_HOPS and node is not pred):
-            break
+        told = etype in SPEECH_ACTS and node.dep_ == "ccomp" and _lemma(node.head) in NEUTRAL_SPEECH_VERBS
+        if (
+            node.head is node
+            or (node.dep_ not in _DATE_CLIMB and not told)
+            or (hop >= _DATE_HOPS and node is not pred)
+        ):
+            break  # ('told Obama on Thursday that China was opposed': a stance is taken when it is told)
         if node.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in node.children
         ):
@@ -1636,6 +1645,35 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
+_FRAGMENT_WORDS = 3  # a quoted fragment this short inside a clause is the writer's sentence
+
+
+def _narrated_mask(doc: Doc, mask: list[bool]) -> list[bool]:
+    """The quote mask without short fragments quoted inside the writer's own clause.
+
+    'Xi told Obama that China was "firmly opposed" to the deployment' reports Xi's act in the
+    writer's words, two of them quoted; a quotation of its own (a sentence, a clause the speaker
+    says) still hides its verbs, which are the speaker's words, not events the writer reports.
+    """
+    out = list(mask)
+    i = 0
+    while i < len(doc):
+        if not mask[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and mask[j]:
+            j += 1
+        words = sum(1 for t in doc[i:j] if t.is_alpha)
+        sent = doc[i].sent
+        before = any(t.is_alpha for t in doc[sent.start : i])
+        after = any(t.is_alpha for t in doc[j : sent.end])
+        if words <= _FRAGMENT_WORDS and before and after:
+            out[i:j] = [False] * (j - i)
+        i = j
+    return out
+
+
 def extract_events(
     article: Article, doc: Doc, resolver: Resolver, mask: list[bool], quotes: list[Quote]
 ) -> list[Event]:
@@ -1646,10 +1684,11 @@ def extract_events(
     sents = list(doc.sents)
     th = thresholds(sum(1 for sent in sents if any(t.is_alpha for t in sent)))
     probs = _sentence_probs(resolver, sents, th)
+    narrated = _narrated_mask(doc, mask)
     for sent, sent_probs in zip(sents, probs, strict=True):
         if _is_question(sent, mask):
             continue
-        found = _sentence_drafts(resolver, sent, published, mask, drafts, dates)
+        found = _sentence_drafts(resolver, sent, published, narrated, drafts, dates)
         if sent_probs:
             found = [replace(d, type=corrected(d.type, sent_probs, th)) for d in found]
             extra = extra_types({d.type for d in found}, sent_probs, th)
