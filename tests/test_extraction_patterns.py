@@ -965,3 +965,29 @@ def test_being_opposed_to_a_party_is_a_rejection_told_on_the_day_it_is_told(nlp:
 def test_a_quotation_of_its_own_still_hides_its_verbs(nlp: Language) -> None:
     body = 'Ana Silva said: "We will meet Pedro Sanchez in Madrid on Friday."\nIt rained.'
     assert "CONSULT" not in {e.type.value for e in run(nlp, body).events}
+
+
+def test_the_recipient_of_an_amount_of_aid_is_searched_in_its_substance(nlp: Language) -> None:
+    ex = run(nlp, "Donald Trump has stopped almost all shipments of military aid to Ukraine.\nIt rained.")
+    assert only_event(ex, "SANCTION").actors == ["Donald Trump", "Ukraine"]
+
+
+def test_being_against_something_is_a_stance_a_judgement_is_not(nlp: Language) -> None:
+    ex = run(nlp, "Chancellor Olaf Scholz was firmly against new sanctions on Russia.\nIt rained.")
+    assert only_event(ex, "REJECT").actors[0] == "Olaf Scholz"
+    for sentence in (
+        "Beijing said the deployment was against China's national security interests.",
+        "The vote was 10 against 5.",
+    ):
+        assert "REJECT" not in types_in_article(nlp, sentence)
+
+
+def test_a_statement_that_force_may_come_is_a_warning(nlp: Language) -> None:
+    body = (
+        "Most telling was Prime Minister Dmitry Medvedev's statement that a ground operation in Syria "
+        "could result in a world war.\nIt rained."
+    )
+    assert only_event(run(nlp, body), "THREATEN").actors == ["Dmitry Medvedev"]
+    assert "THREATEN" not in types_in_article(
+        nlp, "The finance minister's statement that the economy could grow was welcomed."
+    )

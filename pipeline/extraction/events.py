@@ -53,6 +53,7 @@ from pipeline.extraction.triggers import (
     DESIRE_VERBS,
     EVENT_ANAPHORS,
     FUTURE_HEADS,
+    FUTURE_MODALS,
     FUTURE_MODIFIERS,
     LIGHT_VERBS,
     NECESSITY_VERBS,
@@ -72,6 +73,8 @@ from pipeline.extraction.triggers import (
     PURPOSE_NOUNS,
     REPORTED_FUTURE_ONLY,
     SPEECH_ACTS,
+    STANCE_PREPOSITIONS,
+    WARNING_NOUNS,
 )
 from pipeline.geography import country_code, country_name
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
@@ -189,8 +192,12 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
         if lemma in REPORTED_FUTURE_ONLY and not _reported_future(tok):
             return None
         return trig[0], trig[1], tok
+    if tok.pos_ == "ADP" and lemma in STANCE_PREPOSITIONS and _is_stance(tok):
+        return STANCE_PREPOSITIONS[lemma], None, tok.head  # 'Germany is against new sanctions'
     if tok.tag_ == "JJ" and tok.dep_ == "acomp" and hits.verb is not None:
         return hits.verb[0], hits.verb[1], tok.head  # 'China was firmly opposed to ...': the copula has tense
+    if tok.pos_ == "NOUN" and lemma in WARNING_NOUNS and _warns_of_force(tok):
+        return "THREATEN", None, tok  # 'his statement that it could result in a world war'
     if tok.pos_ in ("NOUN", "PROPN"):
         trig = hits.noun or hits.noun_form
         if trig is None:
@@ -248,6 +255,30 @@ def _act_done_to_pressure(tok: Token) -> Token | None:
     if _lemma(act) in SPEECH_VERBS | DESIRE_VERBS or _trigger_of(act) is not None:
         return None
     return act
+
+
+def _warns_of_force(noun: Token) -> bool:
+    """A content clause ('that ... could result in a world war') of force that may come."""
+    return any(
+        c.dep_ in ("acl", "ccomp")
+        and any(a.dep_ == "aux" and a.lower_ in FUTURE_MODALS for a in c.children)
+        and any(_lemma(t) in COERCIVE_WORDS for t in c.subtree)
+        for c in noun.children
+    )
+
+
+def _is_stance(prep: Token) -> bool:
+    """'X is against Y': the preposition is the copula's predicate, with a party as its subject
+    ('it was against China's interests' is a judgement, not a stance) and an object."""
+    head = prep.head
+    subjects = [c for c in head.children if c.dep_ == "nsubj"]
+    return (
+        prep.dep_ == "prep"
+        and _lemma(head) == "be"
+        and any(s.ent_type_ in ACTOR_LABELS or s.lower_ in PERSON_PRONOUNS for s in subjects)
+        and not any(c.dep_ in ("acomp", "attr") for c in head.children)
+        and any(c.dep_ in ("pobj", "pcomp") for c in prep.children)
+    )
 
 
 def _leaves_an_accord(tok: Token) -> bool:
@@ -442,6 +473,8 @@ def _partners(
     if trig.tag_ == "JJ":
         allowed |= {"to"}  # 'opposed to X': an adjective's object is its preposition's
     out: list[str] = []
+    if trig.pos_ == "ADP":  # 'is against Russia': the preposition's object
+        out += [a for c in trig.children if c.dep_ == "pobj" for a in resolver.actors(c)]
     roots = [trig] if pred is trig else [trig, pred]
     stack = [(r, 0) for r in roots]
     if trig.pos_ == "NOUN":  # 'a summit and a state dinner with Xi': the parties of both
@@ -466,7 +499,8 @@ def _partners(
             if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
                 continue
             prep = _lemma(child) if child.dep_ == "prep" else ("agent" if child.dep_ == "agent" else "")
-            if prep == "of" and not (node is trig and trig.pos_ == "NOUN"):
+            amount = prep in ("in", "of") and node.dep_ == "dobj" and etype in ("AID", "SANCTION")
+            if prep == "of" and not (node is trig and trig.pos_ == "NOUN") and not amount:
                 continue
             if child.dep_ in ("dobj", "dative") and (child.dep_ in allowed or "dobj" in allowed):
                 direct = (
@@ -484,9 +518,8 @@ def _partners(
                         out.extend(resolver.actors(pobj))
             elif node is trig and trig.pos_ == "NOUN" and child.dep_ in ("poss", "compound", "amod", "nmod"):
                 out.extend(resolver.actors(child))
-            amount = prep == "in" and node.dep_ == "dobj" and etype in ("AID", "SANCTION")
             if prep and prep not in allowed and prep != "for" and not amount:
-                continue  # ('$2 billion in aid to Ukraine': the substance of an amount is searched too)
+                continue  # ('$2 billion in aid to Ukraine', 'shipments of aid to X': an amount's substance)
             marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
             if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl") or marked:
                 stack.append((child, depth + 1))

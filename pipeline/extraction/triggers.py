@@ -284,6 +284,15 @@ PRESSURE_VERBS: frozenset[str] = frozenset(
 )
 PURPOSE_NOUNS: frozenset[str] = frozenset({"attempt", "bid", "effort", "move", "push", "drive", "campaign"})
 
+#: Nouns of speech that are a warning when what they say is force that may come ('Medvedev's
+#: statement that a ground operation could result in a world war').
+WARNING_NOUNS: frozenset[str] = frozenset({"statement", "remark", "comment", "warning"})
+FUTURE_MODALS: frozenset[str] = frozenset({"could", "would", "might", "may", "will"})
+
+#: Prepositions that make a copula a stance ('Germany is against new sanctions', 'he was firmly
+#: against paying that price'): the PLOVER type of being so.
+STANCE_PREPOSITIONS: dict[str, str] = {"against": "REJECT"}
+
 #: Verbs that report a demand when what they report is an obligation ('said Russia must withdraw',
 #: 'insisted that talks should start'): speech with no act of its own, or insistence.
 DEMAND_SPEECH_VERBS: frozenset[str] = NEUTRAL_SPEECH_VERBS | frozenset(
