@@ -991,3 +991,11 @@ def test_a_statement_that_force_may_come_is_a_warning(nlp: Language) -> None:
     assert "THREATEN" not in types_in_article(
         nlp, "The finance minister's statement that the economy could grow was welcomed."
     )
+
+
+def test_a_refusal_on_a_condition_is_an_ultimatum_made_when_said(nlp: Language) -> None:
+    ex = run(nlp, "Russia will not attend the summit unless Ukraine withdraws its troops.\nIt rained.")
+    event = only_event(ex, "THREATEN")
+    assert event.actors == ["Russia", "Ukraine"] and event.mode == "ultimatum"
+    assert event.status.value == "occurred"
+    assert "THREATEN" not in types_in_article(nlp, "Russia will not attend the summit in May.")

@@ -146,6 +146,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     lemma = _lemma(tok)
     hits = hits_of(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        if _refused_unless(tok):
+            return "THREATEN", "ultimatum", tok  # 'he will not campaign to remain unless he gets ...'
         act = _act_done_to_pressure(tok)
         if act is not None:
             return "SANCTION", "pressure", act  # 'slowed the sale to pressure Russia'
@@ -218,6 +220,19 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
             return trig[0], trig[1], head
         return trig[0], trig[1], tok
     return None
+
+
+def _refused_unless(tok: Token) -> bool:
+    """'X will not VERB unless ...': a refusal on a condition is an ultimatum (CAMEO 13), whatever
+    the verb; the condition is what the other side must do."""
+    return (
+        any(c.dep_ == "neg" for c in tok.children)
+        and any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in tok.children)
+        and any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+            for c in tok.children
+        )
+    )
 
 
 def _act_done_to_pressure(tok: Token) -> Token | None:
@@ -521,6 +536,11 @@ def _partners(
             if prep and prep not in allowed and prep != "for" and not amount:
                 continue  # ('$2 billion in aid to Ukraine', 'shipments of aid to X': an amount's substance)
             marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
+            marked = marked or (  # 'will not attend unless Ukraine withdraws': the condition's party
+                etype == "THREATEN"
+                and child.dep_ == "advcl"
+                and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in child.children)
+            )
             if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl") or marked:
                 stack.append((child, depth + 1))
     return out
@@ -1347,7 +1367,7 @@ def _sentence_drafts(
         if _lemma(pred) == "speak" and pred.tag_ == "VBG" and pred.dep_ == "advcl":
             continue  # 'Speaking to the BBC, X said': an interview, not a consultation
         refused = None
-        if _negated(trig, pred):
+        if mode != "ultimatum" and _negated(trig, pred):
             if etype in ("RETREAT", "CONCEDE"):
                 refused = etype  # 'will not surrender land to X': a refusal to yield, to X
             elif etype != "AGREE" or _lemma(pred) not in ("accept", "agree"):
@@ -1362,8 +1382,8 @@ def _sentence_drafts(
         status, has_tense = _status(pred, etype)
         if any(meeting.i == trig.i for meeting in requested.values()):
             status, has_tense = "proposed", True  # 'called for a meeting with X': wanted, not held
-        if refused:
-            status, has_tense = "occurred", True  # a refusal to yield is made when it is said
+        if refused or mode == "ultimatum":
+            status, has_tense = "occurred", True  # a refusal, an ultimatum: made when it is said
         if etype in ("SANCTION", "ASSAULT", "COERCE") and status != "occurred" and _conditional(pred):
             etype, status, has_tense = "THREATEN", "occurred", True  # 'would impose tariffs unless ...'
         hyphened = _hyphen_parties(resolver, trig) or _pair_of_people(resolver, pred)
