@@ -999,3 +999,12 @@ def test_a_refusal_on_a_condition_is_an_ultimatum_made_when_said(nlp: Language) 
     assert event.actors == ["Russia", "Ukraine"] and event.mode == "ultimatum"
     assert event.status.value == "occurred"
     assert "THREATEN" not in types_in_article(nlp, "Russia will not attend the summit in May.")
+
+
+def test_the_owner_of_a_plan_to_act_is_the_one_who_acts(nlp: Language) -> None:
+    body = (
+        "Zelensky said preparations were under way and reiterated his desire to meet Russian "
+        "President Vladimir Putin.\nIt rained."
+    )
+    meeting = only_event(run(nlp, body), "CONSULT")
+    assert meeting.actors == ["Zelensky", "Vladimir Putin"] and meeting.status.value == "proposed"

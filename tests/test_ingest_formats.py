@@ -20,6 +20,7 @@ from pipeline.config import Settings
 from pipeline.errors import Rejection
 from pipeline.extraction.decode import decode_article
 from pipeline.ingest.articles import article_from_json_line, articles_from_bytes
+from pipeline.ingest.cleanup import clean_markdown
 from pipeline.ingest.formats import detect
 from pipeline.ingest.metadata import clean_title, iso_stamp, url_date
 from pipeline.ingest.sources import iter_inputs
@@ -706,3 +707,8 @@ The delegations will meet again next month, Peru's foreign ministry said in a st
 def test_unknown_host_carrying_an_agency_credit_gives_the_agency() -> None:
     found = [a for a in articles_from_bytes(REPUBLISHED_WIRE.encode(), "wire.md") if isinstance(a, Article)]
     assert [a.outlet for a in found] == ["Reuters"]  # the site names itself nowhere: the agency's story
+
+
+def test_markdown_character_references_read_as_the_characters_they_name() -> None:
+    text = clean_markdown("The meeting will be the leaders&#x27; second, &quot;a milestone&quot; &amp; more.")
+    assert text == 'The meeting will be the leaders\' second, "a milestone" & more.'

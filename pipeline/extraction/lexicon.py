@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 ENTITY_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+#: Nouns of one's own intention: their owner does what the to-clause says ("Lee's plans to meet",
+#: "his desire to meet Putin"); not "Y's invitation to visit", where the guest visits.
+INTENTION_NOUNS: frozenset[str] = frozenset(
+    {"plan", "desire", "decision", "choice", "intention", "wish", "bid", "attempt", "effort", "hope"}
+    | {"determination", "readiness", "willingness", "ambition", "aim", "goal", "resolve", "offer"}
+)
 #: The entity labels that can name a party to an event (places and events cannot).
 ACTOR_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 

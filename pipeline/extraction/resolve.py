@@ -15,6 +15,7 @@ from pipeline.extraction.lexicon import (
     COUNTRY_PAIR_WORDS,
     GOVERNMENT_NOUNS,
     GROUP_NOUNS,
+    INTENTION_NOUNS,
     ORG_ANAPHORS,
     ORG_PAIR_WORDS,
     PAIR_WORDS,
@@ -89,6 +90,14 @@ class Resolver:
                 )
                 if agent is not None:
                     return agent
+            owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
+            if (
+                tok.dep_ == "acl"
+                and owner is not None
+                and tok.head.lemma_.lower() in INTENTION_NOUNS
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            ):
+                return owner  # "Lee's plans to meet", "the president's choice to visit": the owner acts
             if (
                 tok.dep_ == "acl"
                 and tok.head.dep_ in ("dobj", "attr")

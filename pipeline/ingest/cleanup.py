@@ -8,6 +8,7 @@ text; a line made only of links is navigation; a trailing run of short bullet it
 
 from __future__ import annotations
 
+import html
 import re
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -70,7 +71,8 @@ def strip_markdown_line(line: str) -> str:
     line = _BRACKET_COUNTER.sub("", line)
     for _ in range(2):
         line = _EMPHASIS.sub(lambda m: m["text"] or m["single"] or "", line)
-    return line.strip()
+    # Markdown renders character references ('leaders&#x27; second', '&quot;'), as CommonMark says
+    return html.unescape(line).strip()
 
 
 def _is_navigation(original: str, stripped: str) -> bool:
