@@ -780,6 +780,12 @@ def types_in_article(nlp: Language, sentence: str) -> set[str]:
     return {e.type.value for e in run(nlp, sentence + "\nIt rained.").events}
 
 
+def assert_no_event_of_type(nlp: Language, etype: str, *sentences: str) -> None:
+    """None of the sentences, each read inside an article, reports an event of this type."""
+    for sentence in sentences:
+        assert etype not in types_in_article(nlp, sentence), sentence
+
+
 def test_calling_someone_on_a_day_is_a_phone_call_not_an_appeal(nlp: Language) -> None:
     body = "President Elena Marsh called Chancellor Otto Brandt on Friday to discuss the border.\nIt rained."
     ex = run(nlp, body)
@@ -903,11 +909,12 @@ def test_reporting_what_another_party_must_do_is_a_demand_of_it(
 
 
 def test_an_obligation_on_no_named_party_is_no_demand(nlp: Language) -> None:
-    for sentence in (
+    assert_no_event_of_type(
+        nlp,
+        "REQUEST",
         "Prime Minister Mark Carney added that middle powers must act together.",
         "The State Department says the ruling should be binding on both parties.",
-    ):
-        assert "REQUEST" not in types_in_article(nlp, sentence)
+    )
 
 
 def test_the_day_of_a_report_hung_under_the_event_is_not_the_day_of_the_event(nlp: Language) -> None:
@@ -935,8 +942,12 @@ def test_an_act_done_to_pressure_a_party_is_a_sanction_on_it(nlp: Language, sent
 
 
 def test_pressure_as_an_aim_or_on_no_named_party_is_no_sanction(nlp: Language) -> None:
-    assert "SANCTION" not in types_in_article(nlp, "Washington is seeking to pressure Moscow.")
-    assert "SANCTION" not in types_in_article(nlp, "The minister bought a car to pressure his rivals.")
+    assert_no_event_of_type(
+        nlp,
+        "SANCTION",
+        "Washington is seeking to pressure Moscow.",
+        "The minister bought a car to pressure his rivals.",
+    )
 
 
 def test_pressuring_a_party_to_act_is_an_appeal_not_its_act(nlp: Language) -> None:
@@ -975,11 +986,12 @@ def test_the_recipient_of_an_amount_of_aid_is_searched_in_its_substance(nlp: Lan
 def test_being_against_something_is_a_stance_a_judgement_is_not(nlp: Language) -> None:
     ex = run(nlp, "Chancellor Olaf Scholz was firmly against new sanctions on Russia.\nIt rained.")
     assert only_event(ex, "REJECT").actors[0] == "Olaf Scholz"
-    for sentence in (
+    assert_no_event_of_type(
+        nlp,
+        "REJECT",
         "Beijing said the deployment was against China's national security interests.",
         "The vote was 10 against 5.",
-    ):
-        assert "REJECT" not in types_in_article(nlp, sentence)
+    )
 
 
 def test_a_statement_that_force_may_come_is_a_warning(nlp: Language) -> None:

@@ -53,7 +53,6 @@ from pipeline.extraction.triggers import (
     DESIRE_VERBS,
     EVENT_ANAPHORS,
     FUTURE_HEADS,
-    FUTURE_MODALS,
     FUTURE_MODIFIERS,
     LIGHT_VERBS,
     NECESSITY_VERBS,
@@ -276,7 +275,7 @@ def _warns_of_force(noun: Token) -> bool:
     """A content clause ('that ... could result in a world war') of force that may come."""
     return any(
         c.dep_ in ("acl", "ccomp")
-        and any(a.dep_ == "aux" and a.lower_ in FUTURE_MODALS for a in c.children)
+        and any(a.dep_ == "aux" and a.lower_ in _MODAL_AUX | _FUTURE_AUX for a in c.children)
         and any(_lemma(t) in COERCIVE_WORDS for t in c.subtree)
         for c in noun.children
     )

@@ -287,7 +287,6 @@ PURPOSE_NOUNS: frozenset[str] = frozenset({"attempt", "bid", "effort", "move", "
 #: Nouns of speech that are a warning when what they say is force that may come ('Medvedev's
 #: statement that a ground operation could result in a world war').
 WARNING_NOUNS: frozenset[str] = frozenset({"statement", "remark", "comment", "warning"})
-FUTURE_MODALS: frozenset[str] = frozenset({"could", "would", "might", "may", "will"})
 
 #: Prepositions that make a copula a stance ('Germany is against new sanctions', 'he was firmly
 #: against paying that price'): the PLOVER type of being so.
