@@ -1020,3 +1020,42 @@ def test_the_owner_of_a_plan_to_act_is_the_one_who_acts(nlp: Language) -> None:
     )
     meeting = only_event(run(nlp, body), "CONSULT")
     assert meeting.actors == ["Zelensky", "Vladimir Putin"] and meeting.status.value == "proposed"
+
+
+def test_a_sanctions_body_acting_on_a_licence_is_a_sanction_dated_by_the_act(nlp: Language) -> None:
+    body = (
+        "On Friday, the U.S. Office of Foreign Assets Control extended the March 3 deadline to June 1 "
+        "for deals with the shipping firm Nordlane.\nIt rained."
+    )
+    event = only_event(run(nlp, body), "SANCTION")
+    assert event.actors[0] == "Office of Foreign Assets Control" and event.mode == "licensing"
+    assert event.date == dt.date(2025, 5, 16)  # the day of the act, not the dates it moves
+    assert "SANCTION" not in types_in_article(nlp, "The city council extended the deadline for new permits.")
+
+
+def test_an_undefined_acronym_spelled_by_a_name_in_the_text_is_that_name(nlp: Language) -> None:
+    body = (
+        "An Office of Financial Sanctions Implementation notice was read by reporters. "
+        "OFSI will issue a licence for the sale on Friday.\nIt rained."
+    )
+    event = only_event(run(nlp, body), "SANCTION")
+    assert event.actors == ["Office of Financial Sanctions Implementation"]
+    assert event.status.value == "scheduled" and event.date == dt.date(2025, 5, 23)
+
+
+def test_a_count_of_repeated_acts_is_not_one_event(nlp: Language) -> None:
+    assert_no_event_of_type(nlp, "CONSULT", "Portugal and Spain have met three times this year.")
+    assert_no_event_of_type(nlp, "CONSULT", "Foreign ministers Alda Renn and Ivo Kast met twice in Lisbon.")
+    once = run(nlp, "Foreign ministers Alda Renn and Ivo Kast met for the first time in Lisbon.\nIt rained.")
+    assert only_event(once, "CONSULT").actors == ["Alda Renn", "Ivo Kast"]
+
+
+def test_a_pair_phrase_that_lists_its_members_is_those_members(nlp: Language) -> None:
+    body = (
+        "A memo seen by Reuters says the Foreign Ministry will delay the deadline to May 1. This is the "
+        "second such delay, after sanctions imposed in March by Japan against the two largest Russian gas "
+        "producers: Gazprom and state-owned Novatek.\nIt rained."
+    )
+    event = only_event(run(nlp, body), "SANCTION")
+    assert event.actors[0] == "Japan" and "Novatek" in event.actors
+    assert "Reuters" not in event.actors and "Foreign Ministry" not in event.actors  # not a pair named before

@@ -77,6 +77,9 @@ def _trim(span: SpacySpan) -> tuple[int, int]:
     doc = span.doc
     while start < end and (doc[start].pos_ == "DET" or doc[start].lower_ == "the"):
         start += 1
+    opening = next((t.i for t in doc[start + 1 : end] if t.text == "("), None)
+    if opening is not None and not any(t.text == ")" for t in doc[opening:end]):
+        end = opening  # 'US Office of Foreign Assets Control (OFAC': the acronym's bracket is not the name
     while end > start and (
         doc[end - 1].tag_ == "POS" or (doc[end - 1].is_punct and doc[end - 1].text != ".")
     ):
@@ -145,8 +148,13 @@ def _extend_name(doc: Doc, start: int, end: int) -> int:
     return end
 
 
+_SPELLED_MIN = 3  # words an undefined acronym must spell: 'UN' or 'EU' alone could be anything
+
+
 def _acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> dict[str, tuple[int, int, str, str]]:
-    """Acronyms defined in parentheses after a name: 'Rapid Support Forces (RSF)' -> RSF -> that mention."""
+    """Acronyms of a name in the same text: defined in parentheses ('Rapid Support Forces (RSF)'), or
+    spelled by the initials of the one organisation named there ('OFAC' after 'Office of Foreign
+    Assets Control') -> that mention."""
     out: dict[str, tuple[int, int, str, str]] = {}
     for m in raw:
         s, e, label, _ = m
@@ -156,6 +164,17 @@ def _acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> dict[str, tuple
             initials = "".join(t.text[0] for t in doc[s:e] if t.text[:1].isupper())
             if initials.startswith(doc[e + 1].text[0]):
                 out.setdefault(doc[e + 1].text, m)
+    spelled: dict[str, list[tuple[int, int, str, str]]] = {}
+    for m in raw:
+        s, e, label, _ = m
+        words = [t.text for t in doc[s:e] if t.text[:1].isupper() and t.lower_ != "the"]
+        if label == "ORG" and len(words) >= _SPELLED_MIN:
+            spelled.setdefault("".join(w[0] for w in words), []).append(m)
+    for tok in doc:
+        text = tok.text
+        longs = {doc[m[0] : m[1]].text for m in spelled.get(text, [])}
+        if text not in out and tok.is_upper and tok.is_alpha and len(longs) == 1:
+            out[text] = spelled[text][0]  # 'an Office of Foreign Assets Control document ... OFAC will'
     return out
 
 
@@ -195,13 +214,20 @@ def _is_place_use(doc: Doc, start: int, end: int) -> bool:
     return node is not last and node.dep_ == "pobj" and node.head.lower_ in PLACE_WORDS
 
 
+#: Lengths in words of the institution names, longest first.
+_INSTITUTION_WIDTHS: tuple[int, ...] = tuple(sorted({len(key.split()) for key in INSTITUTIONS}, reverse=True))
+
+
 def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | None:
-    """An institution name at the start of a longer span ('White House Oval office')."""
-    for width in (4, 3, 2, 1):
-        if start + width <= end:
-            name = _institution(doc[start : start + width].text)
-            if name:
-                return start + width, name
+    """An institution name at the start of a longer span ('White House Oval office'), after its
+    state's name if that opens the span ('U.S. Office of Foreign Assets Control')."""
+    starts = [start, start + 1] if end - start > 2 and country_code(doc[start].text) else [start]
+    for first in starts:
+        for width in _INSTITUTION_WIDTHS:
+            if first + width <= end:
+                name = _institution(doc[first : first + width].text)
+                if name and (first == start or first + width == end):
+                    return first + width, name
     return None
 
 
@@ -235,7 +261,7 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         hit = None
         if i not in covered and lows[i] in _INSTITUTION_HEADS:
             keys = []
-            for width in (4, 3, 2, 1):
+            for width in _INSTITUTION_WIDTHS:
                 if i + width <= n and not any(j in covered for j in range(i, i + width)):
                     keys.append((width, " ".join(lows[i : i + width])))
             for width, key in keys:

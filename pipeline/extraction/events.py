@@ -36,6 +36,7 @@ from pipeline.extraction.lexicon import (
     PERSON_PRONOUNS,
     PLACE_INSTITUTIONS,
     POLITICAL_ORG_WORDS,
+    SANCTIONS_BODIES,
     SPEECH_VERBS,
 )
 from pipeline.extraction.resolve import Resolver
@@ -54,6 +55,8 @@ from pipeline.extraction.triggers import (
     EVENT_ANAPHORS,
     FUTURE_HEADS,
     FUTURE_MODIFIERS,
+    LICENCE_NOUNS,
+    LICENSING_VERBS,
     LIGHT_VERBS,
     NECESSITY_VERBS,
     NEEDS_OBJECT,
@@ -71,6 +74,7 @@ from pipeline.extraction.triggers import (
     PROPOSE_HEADS,
     PURPOSE_NOUNS,
     REPORTED_FUTURE_ONLY,
+    RESCHEDULE_VERBS,
     SPEECH_ACTS,
     STANCE_PREPOSITIONS,
     WARNING_NOUNS,
@@ -108,8 +112,13 @@ _TIME_CLAUSE_MARKS = frozenset({"when", "while", "as", "once", "after", "before"
 _TEMPORAL_PREPS = frozenset({"after", "before", "ahead", "following", "since", "until", "prior"})
 _CLAUSE_DEPS = frozenset({"advcl", "relcl", "acl", "ccomp", "xcomp", "parataxis", "csubj"})
 _CONDITION_MARKS = frozenset({"if", "unless"})
+_SHIFT_PREPS = frozenset({"from", "to", "until", "till", "through", "by", "into"})
 _NUMBER_WORDS: dict[str, int] = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _POLITICAL_ORGS = frozenset(INSTITUTIONS.values())
+#: Modes of partnered types that one party acts alone: a sanctions body's licensing acts on its own
+#: programme, the targets named elsewhere.
+_ONE_PARTY_MODES = frozenset({"licensing"})
+_AUTHORITY_FORMS = tuple(surface for surfaces in SANCTIONS_BODIES.values() for surface in surfaces)
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,8 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
         if _refused_unless(tok):
             return "THREATEN", "ultimatum", tok  # 'he will not campaign to remain unless he gets ...'
+        if lemma in LICENSING_VERBS and _licensing_by_authority(tok):
+            return "SANCTION", "licensing", tok  # 'OFAC will extend the deadline for deals with Lukoil'
         act = _act_done_to_pressure(tok)
         if act is not None:
             return "SANCTION", "pressure", act  # 'slowed the sale to pressure Russia'
@@ -232,6 +243,21 @@ def _refused_unless(tok: Token) -> bool:
             for c in tok.children
         )
     )
+
+
+def _licensing_by_authority(tok: Token) -> bool:
+    """A sanctions body ('the U.S. Office of Foreign Assets Control', 'OFAC') acting on a licence or
+    a deadline of its sanctions, actively or in the passive ('the deadline was extended by OFAC')."""
+    instruments = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and _lemma(c) in LICENCE_NOUNS]
+    if not instruments:
+        return False
+    actors = [c for c in tok.children if c.dep_ == "nsubj"]
+    actors += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    for actor in actors:
+        words = " " + " ".join(t.lower_ for t in actor.subtree if t.is_alpha) + " "
+        if any(f" {surface} " in words for surface in _AUTHORITY_FORMS):
+            return True
+    return False
 
 
 def _act_done_to_pressure(tok: Token) -> Token | None:
@@ -883,6 +909,9 @@ def _clause_time(
     if etype in SPEECH_ACTS and pred.pos_ in ("VERB", "AUX"):
         inner = {t.i for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN" for t in c.subtree}
         ents = [e for e in ents if e.start not in inner]
+    if _lemma(pred) in RESCHEDULE_VERBS:
+        moved = _moved_times(pred)
+        ents = [e for e in ents if e.start not in moved]
     if not ents:
         return None, False
     node = trig
@@ -913,6 +942,38 @@ def _clause_time(
             break
         node = node.head
     return None, False
+
+
+def _moved_times(pred: Token) -> set[int]:
+    """Tokens of the times a rescheduling moves ('extend the February 28 deadline to April 1', 'delay
+    the vote from May to June'): the old and new dates of the thing moved, not the day of the act."""
+    return {
+        t.i
+        for c in pred.children
+        if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "prep" and c.lower_ in _SHIFT_PREPS)
+        for t in c.subtree
+    }
+
+
+def _repeated(pred: Token) -> bool:
+    """'extended the deadline three times', 'met twice': the clause counts acts, each told elsewhere.
+
+    The count may hang lower in the parse ('for assets worth $22 billion three times'), but not
+    under another verb ('talks that met three times')."""
+    for tok in pred.subtree:
+        twice = tok.dep_ in ("npadvmod", "advmod") and tok.lower_ in ("twice", "thrice")
+        counts = [c for c in tok.children if c.dep_ == "nummod"] if _lemma(tok) == "time" else []
+        counted = tok.dep_ in ("npadvmod", "advmod", "dobj") and bool(counts)
+        if counted and _NUMBER_WORDS.get(counts[0].lower_, 2 if counts[0].like_num else 1) < 2:
+            counted = False
+        if not (twice or counted):
+            continue
+        node = tok.head
+        while node.i != pred.i and node.pos_ not in ("VERB", "AUX") and node.head is not node:
+            node = node.head
+        if node.i == pred.i:
+            return True
+    return False
 
 
 def _report_tokens(node: Token, pred: Token) -> set[int]:
@@ -1363,6 +1424,8 @@ def _sentence_drafts(
             continue
         if etype == "AGREE" and pred.dep_ in ("advcl", "conj") and pred.head.i in agreeing:
             continue  # 'struck a deal with X, agreeing to a freeze': the one agreement, told twice
+        if _repeated(pred):
+            continue  # 'has already extended the deadline three times': a count of acts, not one event
         if _lemma(pred) == "speak" and pred.tag_ == "VBG" and pred.dep_ == "advcl":
             continue  # 'Speaking to the BBC, X said': an interview, not a consultation
         refused = None
@@ -1422,7 +1485,7 @@ def _sentence_drafts(
             if trig.pos_ == "NOUN" and (own or location):
                 pending.append((trig, etype, mode, pred, own, location))
             continue
-        if etype in NEEDS_PARTNER and len(actors) < 2:
+        if etype in NEEDS_PARTNER and len(actors) < 2 and mode not in _ONE_PARTY_MODES:
             continue
         if (
             etype == "ACCUSE"

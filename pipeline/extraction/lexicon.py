@@ -12,6 +12,13 @@ INTENTION_NOUNS: frozenset[str] = frozenset(
 #: The entity labels that can name a party to an event (places and events cannot).
 ACTOR_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
+#: Bodies that administer a state's sanctions (canonical name -> surface forms): what they do to a
+#: licence or a deadline is a sanction measure ('OFAC will extend the deadline for deals').
+SANCTIONS_BODIES: dict[str, tuple[str, ...]] = {
+    "Office of Foreign Assets Control": ("office of foreign assets control", "ofac"),
+    "Office of Financial Sanctions Implementation": ("office of financial sanctions implementation", "ofsi"),
+}
+
 #: Well-known institutions the small model often mislabels: surface form (case-folded) -> canonical name.
 INSTITUTIONS: dict[str, str] = {
     "kremlin": "Kremlin",
@@ -74,6 +81,7 @@ INSTITUTIONS: dict[str, str] = {
     "iaea": "IAEA",
     "international atomic energy agency": "IAEA",
     "osce": "OSCE",
+    **{surface: name for name, surfaces in SANCTIONS_BODIES.items() for surface in surfaces},
 }
 
 #: Words that head a title or role ("Kremlin spokesperson", "Foreign Minister").

@@ -31,6 +31,10 @@ _NP_SKIP = frozenset({"relcl", "acl", "punct", "cc", "det", "prep", "advmod", "c
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _MAX_BACK_SENTENCES = 3
 _MAX_ORG_LOOKBACK = 400
+#: What opens and closes the list of its members a phrase gives ('the two producers: A and B').
+_LIST_OPENERS = frozenset({":", ",", "(", "\u2014", "\u2013", "-"})
+_LIST_CLOSERS = frozenset({")", ";", ".", "\u2014", "\u2013"})
+_LISTED_PAIR_SPAN = 12  # tokens after the phrase in which it names its two members
 _SPOKES_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "source", "official"})
 
 
@@ -423,6 +427,9 @@ class Resolver:
 
         'The two countries' / 'the two sides' are the two most mentioned states before the phrase.
         """
+        listed = self._listed_pair(tok)
+        if listed is not None:
+            return listed
         if tok.lower_ in ORG_PAIR_WORDS:
             return self._org_pair(tok)
         if tok.lower_ in COUNTRY_PAIR_WORDS:
@@ -462,6 +469,26 @@ class Resolver:
             key=lambda k: (min(mentions.get(k[0], 0), mentions.get(k[1], 0)), counts[k][0], counts[k][1]),
         )
         return list(pair)
+
+    def _listed_pair(self, tok: Token) -> list[str] | None:
+        """The pair the phrase itself names after it ('the two producers: Lukoil and Rosneft',
+        'the two leaders, Lee and Xi,'); None when it names none."""
+        doc = self.doc
+        after = (tok.i + 1, tok.right_edge.i + 1)
+        opener = [j for j in after if j < tok.sent.end and doc[j].text in _LIST_OPENERS]
+        if not opener:
+            return None
+        j = opener[0]
+        found: list[str] = []
+        for i in range(j + 1, min(tok.sent.end, j + _LISTED_PAIR_SPAN)):
+            if doc[i].text in _LIST_CLOSERS:
+                break
+            name = self.index.tok_name.get(i)
+            if name and name not in found:
+                found.append(self.actor_of(name))
+        if not found:
+            return None
+        return found if len(found) <= 2 else []  # one the model missed is still not a pair named earlier
 
     def _org_pair(self, tok: Token) -> list[str]:
         """'The two oil companies': the two organisations named last before the phrase, leaving out

@@ -284,6 +284,21 @@ PRESSURE_VERBS: frozenset[str] = frozenset(
 )
 PURPOSE_NOUNS: frozenset[str] = frozenset({"attempt", "bid", "effort", "move", "push", "drive", "campaign"})
 
+#: What a sanctions body does to the instruments of its sanctions is a sanction measure ('OFAC will
+#: extend the deadline', 'issued a licence', 'revoked the waiver'), whatever else the verb means.
+LICENSING_VERBS: frozenset[str] = frozenset(
+    {"extend", "issue", "grant", "renew", "revoke", "amend", "delay", "postpone", "lift", "tighten"}
+)
+LICENCE_NOUNS: frozenset[str] = frozenset(
+    {"deadline", "licence", "license", "waiver", "exemption", "authorization", "authorisation"}
+)
+
+#: Verbs that move a time ('extend the deadline to April 1', 'postponed the vote from May to June'):
+#: the dates they move are not the day they were moved.
+RESCHEDULE_VERBS: frozenset[str] = frozenset(
+    {"extend", "delay", "postpone", "defer", "move", "push", "reschedule", "shift", "bring", "advance"}
+)
+
 #: Nouns of speech that are a warning when what they say is force that may come ('Medvedev's
 #: statement that a ground operation could result in a world war').
 WARNING_NOUNS: frozenset[str] = frozenset({"statement", "remark", "comment", "warning"})
