@@ -1059,3 +1059,27 @@ def test_a_pair_phrase_that_lists_its_members_is_those_members(nlp: Language) ->
     event = only_event(run(nlp, body), "SANCTION")
     assert event.actors[0] == "Japan" and "Novatek" in event.actors
     assert "Reuters" not in event.actors and "Foreign Ministry" not in event.actors  # not a pair named before
+
+
+def test_a_capacity_or_an_allegation_is_not_the_act_it_names(nlp: Language) -> None:
+    assert_no_event_of_type(
+        nlp,
+        "THREATEN",
+        "Minister Ola Berg said Chile will keep the ability to build missiles and threaten Peru.",
+    )
+    assert_no_event_of_type(
+        nlp, "AGREE", "Chile's foreign minister accused Peru of not wanting to sign a peace agreement."
+    )
+    accused = run(
+        nlp, "Chile's foreign minister accused Peru of not wanting to sign a peace agreement.\nIt rained."
+    )
+    assert only_event(accused, "ACCUSE")
+
+
+def test_a_dropped_threat_is_no_threat(nlp: Language) -> None:
+    assert_no_event_of_type(
+        nlp, "THREATEN", "President Ola Berg dropped his threat of tariffs against Estoria."
+    )
+    assert "THREATEN" in types_in_article(
+        nlp, "President Ola Berg repeated his threat of tariffs against Estoria."
+    )

@@ -42,10 +42,12 @@ from pipeline.extraction.lexicon import (
 from pipeline.extraction.resolve import Resolver
 from pipeline.extraction.trigger_patterns import hits_of, pair_verbs, verb_lemmas
 from pipeline.extraction.triggers import (
+    ABILITY_NOUNS,
     ACCORD_WORDS,
     ADDRESSEE_PRONOUNS,
     AGENT_PREPS,
     AGREEMENT_WORDS,
+    ALLEGATION_WORDS,
     AUDIENCE_NOUNS,
     CANCEL_VERBS,
     CEASEFIRE_WORDS,
@@ -955,6 +957,25 @@ def _moved_times(pred: Token) -> set[int]:
     }
 
 
+_CONTENT_CLIMB = frozenset({"conj", "acl", "xcomp", "pcomp", "pobj", "prep", "advcl"})
+
+
+def _hypothetical_content(pred: Token) -> bool:
+    """The act is a capacity ('the ability to produce a weapon and threaten Israel') or the content
+    of an allegation ('accused Kyiv of not wanting to seal a deal'): neither says it took place."""
+    node = pred
+    for _ in range(_STATUS_HOPS):
+        head = node.head
+        if head is node or node.dep_ not in _CONTENT_CLIMB:
+            return False
+        if node.dep_ in ("acl", "xcomp") and _lemma(head) in ABILITY_NOUNS:
+            return True
+        if node.dep_ in ("pcomp", "pobj") and head.lower_ == "of" and _lemma(head.head) in ALLEGATION_WORDS:
+            return True
+        node = head
+    return False
+
+
 def _repeated(pred: Token) -> bool:
     """'extended the deadline three times', 'met twice': the clause counts acts, each told elsewhere.
 
@@ -1426,6 +1447,8 @@ def _sentence_drafts(
             continue  # 'struck a deal with X, agreeing to a freeze': the one agreement, told twice
         if _repeated(pred):
             continue  # 'has already extended the deadline three times': a count of acts, not one event
+        if _hypothetical_content(pred):
+            continue  # 'the ability to threaten Israel', 'accused Kyiv of not wanting to seal a deal'
         if _lemma(pred) == "speak" and pred.tag_ == "VBG" and pred.dep_ == "advcl":
             continue  # 'Speaking to the BBC, X said': an interview, not a consultation
         refused = None

@@ -116,8 +116,15 @@ PEACEKEEPING_WORDS: frozenset[str] = frozenset({"peacekeeper", "peacekeeping", "
 
 #: Verbs whose object event does not take place ('cancelled a planned meeting').
 CANCEL_VERBS: frozenset[str] = frozenset(
-    {"cancel", "postpone", "scrap", "suspend", "delay", "abandon", "skip"}
+    {"cancel", "postpone", "scrap", "suspend", "delay", "abandon", "skip", "drop", "shelve", "retract"}
 )
+
+#: Nouns whose to-clause is a capacity, not an act ('the ability to produce a weapon and threaten X').
+ABILITY_NOUNS: frozenset[str] = frozenset({"ability", "capability", "capacity", "means"})
+
+#: Verbs and nouns of allegation: what someone is accused of ('accused Kyiv of not wanting to seal
+#: a deal') is the allegation's content, not an event the writer reports.
+ALLEGATION_WORDS: frozenset[str] = frozenset({"accuse", "accusation", "allege", "allegation", "charge"})
 
 #: Noun triggers that are an event only with an actor of their own (a possessor or a clause subject).
 POSSESSED_NOUNS: frozenset[str] = frozenset(
