@@ -1083,3 +1083,14 @@ def test_a_dropped_threat_is_no_threat(nlp: Language) -> None:
     assert "THREATEN" in types_in_article(
         nlp, "President Ola Berg repeated his threat of tariffs against Estoria."
     )
+
+
+def test_an_act_in_a_condition_is_supposed_not_reported(nlp: Language) -> None:
+    assert_no_event_of_type(
+        nlp,
+        "SUPPORT",
+        "Minister Ola Berg said peace could only hold if Chile stopped raids supporting Peru's army.",
+    )
+    assert "SUPPORT" in types_in_article(
+        nlp, "Minister Ola Berg said Chile stopped raids supporting Peru's army."
+    )

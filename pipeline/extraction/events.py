@@ -976,6 +976,20 @@ def _hypothetical_content(pred: Token) -> bool:
     return False
 
 
+def _in_condition(pred: Token) -> bool:
+    """The act is the condition of another ('if Russia stopped air strikes supporting ...')."""
+    node = pred
+    for _ in range(_STATUS_HOPS):
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in node.children
+        ):
+            return True
+        if node.head is node or node.dep_ in ("ccomp", "relcl", "csubj"):
+            return False
+        node = node.head
+    return False
+
+
 def _repeated(pred: Token) -> bool:
     """'extended the deadline three times', 'met twice': the clause counts acts, each told elsewhere.
 
@@ -1447,6 +1461,8 @@ def _sentence_drafts(
             continue  # 'struck a deal with X, agreeing to a freeze': the one agreement, told twice
         if _repeated(pred):
             continue  # 'has already extended the deadline three times': a count of acts, not one event
+        if _in_condition(pred) and mode != "ultimatum":
+            continue  # 'could only succeed if Russia stopped air strikes': supposed, not reported
         if _hypothetical_content(pred):
             continue  # 'the ability to threaten Israel', 'accused Kyiv of not wanting to seal a deal'
         if _lemma(pred) == "speak" and pred.tag_ == "VBG" and pred.dep_ == "advcl":
