@@ -1094,3 +1094,12 @@ def test_an_act_in_a_condition_is_supposed_not_reported(nlp: Language) -> None:
     assert "SUPPORT" in types_in_article(
         nlp, "Minister Ola Berg said Chile stopped raids supporting Peru's army."
     )
+
+
+def test_a_speech_act_of_no_party_is_no_event(nlp: Language) -> None:
+    assert_no_event_of_type(
+        nlp,
+        "THREATEN",
+        "Critics warned the move will delay approval of Chile's budget and price relief measures.",
+    )
+    assert "THREATEN" in types_in_article(nlp, "Peru warned it would impose tariffs on Chile.")

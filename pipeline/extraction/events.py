@@ -31,6 +31,7 @@ from pipeline.extraction.learned import (
 )
 from pipeline.extraction.lexicon import (
     ACTOR_LABELS,
+    COMMENTATOR_NOUNS,
     INSTITUTIONS,
     NEUTRAL_SPEECH_VERBS,
     PERSON_PRONOUNS,
@@ -990,6 +991,14 @@ def _in_condition(pred: Token) -> bool:
     return False
 
 
+def _unnamed_speaker(resolver: Resolver, pred: Token) -> bool:
+    """A speech act of commentators who stand for no party ('critics warn', 'analysts urged')."""
+    if pred.pos_ not in ("VERB", "AUX"):
+        return False
+    subj = next((c for c in pred.children if c.dep_ == "nsubj"), None)
+    return subj is not None and _lemma(subj) in COMMENTATOR_NOUNS and not resolver.actors(subj)
+
+
 def _repeated(pred: Token) -> bool:
     """'extended the deadline three times', 'met twice': the clause counts acts, each told elsewhere.
 
@@ -1492,6 +1501,8 @@ def _sentence_drafts(
         agents = hyphened or (list(antecedent.actors) if antecedent else [])
         if not agents and not _group_subject(resolver, pred):
             agents = _agents(resolver, trig, pred, etype)  # a group with no parties just named has none
+        if not agents and etype in SPEECH_ACTS and _unnamed_speaker(resolver, pred):
+            continue  # 'Critics warn the move will delay Japan's budget': no party speaks
         if etype == "REJECT" and _no_comment(pred):
             continue  # 'declined to comment': a reporter's question turned down, not a rejection
         if etype == "REJECT" and refused is None and pred.pos_ in ("VERB", "AUX"):
