@@ -1033,7 +1033,7 @@ def test_a_sanctions_body_acting_on_a_licence_is_a_sanction_dated_by_the_act(nlp
     assert "SANCTION" not in types_in_article(nlp, "The city council extended the deadline for new permits.")
 
 
-def test_an_undefined_acronym_spelled_by_a_name_in_the_text_is_that_name(nlp: Language) -> None:
+def test_a_sanctions_body_named_by_its_acronym_is_that_body(nlp: Language) -> None:
     body = (
         "An Office of Financial Sanctions Implementation notice was read by reporters. "
         "OFSI will issue a licence for the sale on Friday.\nIt rained."

@@ -148,13 +148,8 @@ def _extend_name(doc: Doc, start: int, end: int) -> int:
     return end
 
 
-_SPELLED_MIN = 3  # words an undefined acronym must spell: 'UN' or 'EU' alone could be anything
-
-
 def _acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> dict[str, tuple[int, int, str, str]]:
-    """Acronyms of a name in the same text: defined in parentheses ('Rapid Support Forces (RSF)'), or
-    spelled by the initials of the one organisation named there ('OFAC' after 'Office of Foreign
-    Assets Control') -> that mention."""
+    """Acronyms defined in parentheses after a name: 'Rapid Support Forces (RSF)' -> RSF -> that mention."""
     out: dict[str, tuple[int, int, str, str]] = {}
     for m in raw:
         s, e, label, _ = m
@@ -164,17 +159,6 @@ def _acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> dict[str, tuple
             initials = "".join(t.text[0] for t in doc[s:e] if t.text[:1].isupper())
             if initials.startswith(doc[e + 1].text[0]):
                 out.setdefault(doc[e + 1].text, m)
-    spelled: dict[str, list[tuple[int, int, str, str]]] = {}
-    for m in raw:
-        s, e, label, _ = m
-        words = [t.text for t in doc[s:e] if t.text[:1].isupper() and t.lower_ != "the"]
-        if label == "ORG" and len(words) >= _SPELLED_MIN:
-            spelled.setdefault("".join(w[0] for w in words), []).append(m)
-    for tok in doc:
-        text = tok.text
-        longs = {doc[m[0] : m[1]].text for m in spelled.get(text, [])}
-        if text not in out and tok.is_upper and tok.is_alpha and len(longs) == 1:
-            out[text] = spelled[text][0]  # 'an Office of Foreign Assets Control document ... OFAC will'
     return out
 
 
