@@ -1103,3 +1103,11 @@ def test_a_speech_act_of_no_party_is_no_event(nlp: Language) -> None:
         "Critics warned the move will delay approval of Chile's budget and price relief measures.",
     )
     assert "THREATEN" in types_in_article(nlp, "Peru warned it would impose tariffs on Chile.")
+
+
+def test_an_act_whose_object_is_denied_did_not_take_place(nlp: Language) -> None:
+    assert_no_event_of_type(
+        nlp, "AGREE", "Chile and Peru argued through the night but reached no deal by Friday."
+    )
+    assert_no_event_of_type(nlp, "CONSULT", "Chile and Peru held no talks this year.")
+    assert "CONSULT" in types_in_article(nlp, "Chile and Peru held talks this year.")

@@ -465,6 +465,11 @@ def _negated(trig: Token, pred: Token) -> bool:
             c.dep_ == "det" and c.lower_ == "no" for c in node.children
         ):
             return True
+        if node.pos_ in ("VERB", "AUX") and any(
+            o.dep_ == "dobj" and any(c.dep_ == "det" and c.lower_ == "no" for c in o.children)
+            for o in node.children
+        ):
+            return True  # 'reached no deal', 'held no talks': the verb's object is denied
         if node.dep_ in ("dobj", "nsubjpass") and _lemma(node.head) in CANCEL_VERBS:
             return True
         if node.dep_ == "xcomp" and _lemma(node.head) in ("fail", "refuse", "decline"):
@@ -1724,6 +1729,8 @@ def _typed_drafts(
             continue  # a verb the rules read and turned down ('agreed to buy') is not the typer's
         if _group_subject(resolver, pred) or (etype == "REJECT" and _no_comment(pred)):
             continue  # 'the two leaders held ...' with no parties just named: nobody to name
+        if _negated(pred, pred) and etype != "REJECT":
+            continue  # 'held no talks', 'did not sign': the act the typer reads is denied
         agents = [a for a in _agents(resolver, pred, pred, etype) if a and not _is_city(resolver, a)]
         if not agents and th.named_subject:
             continue  # the verb's subject must be a named party: 'I met him', 'the sale drew interest'
