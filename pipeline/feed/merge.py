@@ -14,8 +14,8 @@ Merge rule (``compatible``), all conditions symmetric:
 * effective dates (``date``, else the UTC date of ``time_utc``) equal when both
   are dated.  An undated event is assumed to be close to its report: it joins a
   dated one only if it was published within ``UNDATED_WINDOW`` of that date and
-  its mode and participant set agree exactly; two undated events need reports
-  within ``UNDATED_WINDOW`` of each other;
+  its mode (both unstated counts as agreeing) and participant set agree exactly;
+  two undated events need reports within ``UNDATED_WINDOW`` of each other;
 * months (a date's, else the ``month`` the text fixed) equal when both are known; two undated
   reports of one month merge at any distance, and an undated report that something happened,
   published before the other's month began, is not its event;
@@ -360,7 +360,8 @@ def _dates_compatible(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]
     dated, undated = (a, b) if da is not None else (b, a)
     day = effective_date(dated)
     assert day is not None
-    return pa == pb and _same_mode(dated, undated) and _reported_in_time(undated, day)
+    same_mode = _same_mode(dated, undated) or (dated.mode is None and undated.mode is None)
+    return pa == pb and same_mode and _reported_in_time(undated, day)
 
 
 def _one_occasion(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]) -> bool:
