@@ -1111,3 +1111,13 @@ def test_an_act_whose_object_is_denied_did_not_take_place(nlp: Language) -> None
     )
     assert_no_event_of_type(nlp, "CONSULT", "Chile and Peru held no talks this year.")
     assert "CONSULT" in types_in_article(nlp, "Chile and Peru held talks this year.")
+
+
+def test_a_rejection_naming_only_what_was_rejected_is_no_event(nlp: Language) -> None:
+    assert_no_event_of_type(
+        nlp,
+        "REJECT",
+        "Peru's offer was rejected.",
+        "Obama efforts to end the embargo have been rejected by his rivals.",
+    )
+    assert "REJECT" in types_in_article(nlp, "Chile rejected President Ola Berg's plan to end the embargo.")

@@ -1543,11 +1543,11 @@ def _sentence_drafts(
         if etype in NEEDS_PARTNER and len(actors) < 2 and mode not in _ONE_PARTY_MODES:
             continue
         if (
-            etype == "ACCUSE"
+            etype in ("ACCUSE", "REJECT")
             and len(actors) < 2
             and (not agents or any(c.dep_ == "auxpass" for c in pred.children))
         ):
-            continue  # one named party must be the accuser: 'Cuba has been criticized' names only the accused
+            continue  # a named party must act: 'Cuba was criticized', 'its plan was rejected' name the object
         if etype == "AGREE" and len(actors) < 2 and pred.dep_ in ("advcl", "conj", "xcomp"):
             # 'held talks with X on Tuesday, agreeing to ...': the agreement is between the talks' parties.
             head = pred.head
