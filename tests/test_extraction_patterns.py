@@ -1121,3 +1121,17 @@ def test_a_rejection_naming_only_what_was_rejected_is_no_event(nlp: Language) ->
         "Obama efforts to end the embargo have been rejected by his rivals.",
     )
     assert "REJECT" in types_in_article(nlp, "Chile rejected President Ola Berg's plan to end the embargo.")
+
+
+def test_a_stance_takes_the_day_of_the_words_that_follow_it(nlp: Language) -> None:
+    said = (
+        "Foreign Minister Ola Berg also reaffirmed her refusal to cede the islands to Peru. "
+        "\u201cIt is all about the land. Nothing is solved yet,\u201d she told reporters in Lima on Thursday."
+        "\nIt rained."
+    )
+    assert only_event(run(nlp, said), "REJECT").date == dt.date(2025, 5, 15)
+    other = (
+        "Foreign Minister Ola Berg also reaffirmed her refusal to cede the islands to Peru. "
+        "\u201cThe talks go on,\u201d President Ivo Kast told reporters in Lima on Thursday.\nIt rained."
+    )
+    assert only_event(run(nlp, other), "REJECT").date is None

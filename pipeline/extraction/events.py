@@ -1004,6 +1004,38 @@ def _unnamed_speaker(resolver: Resolver, pred: Token) -> bool:
     return subj is not None and _lemma(subj) in COMMENTATOR_NOUNS and not resolver.actors(subj)
 
 
+_WORDS_AFTER_SENTENCES = 2
+
+
+def _dated_by_the_words_after(
+    resolver: Resolver, draft: Draft, dates: list[SpacySpan], published: dt.date | None, mask: list[bool]
+) -> Draft:
+    """An undated stance or appeal of a person takes the day of the words that follow it, when the
+    next sentence reports that person saying them on a day ('X reaffirmed his refusal to cede
+    territory. "It's all about the land," he told reporters on Thursday.')."""
+    if draft.date is not None or draft.type not in SPEECH_ACTS or draft.status != "occurred":
+        return draft
+    person = draft.actors[0] if draft.actors else None
+    if person is None or resolver.index.name_type.get(person) != "PERSON":
+        return draft
+    doc = resolver.doc
+    end = doc[draft.tok].sent.end
+    for _ in range(_WORDS_AFTER_SENTENCES):  # the words may run over two sentences before 'he said'
+        if end >= len(doc):
+            break
+        sent = doc[end].sent
+        for tok in sent:
+            if mask[tok.i] or tok.pos_ not in ("VERB", "AUX") or _lemma(tok) not in NEUTRAL_SPEECH_VERBS:
+                continue
+            subj = resolver.subject_of(tok)
+            if subj is None or resolver.speaker(subj) != person:
+                return draft  # someone else speaks next: the day is theirs
+            day, _own = _pick_date(dates, tok, tok, published, "past", mask, draft.type)
+            return replace(draft, date=day) if day else draft
+        end = sent.end
+    return draft
+
+
 def _repeated(pred: Token) -> bool:
     """'extended the deadline three times', 'met twice': the clause counts acts, each told elsewhere.
 
@@ -1866,6 +1898,7 @@ def extract_events(
             extra = extra_types({d.type for d in found}, sent_probs, th)
             found += _typed_drafts(resolver, sent, extra, found, published, mask, dates, th)
         drafts.extend(found)
+    drafts = [_dated_by_the_words_after(resolver, d, dates, published, mask) for d in drafts]
     ref = ArticleRef(
         article_id=article.article_id,
         title=article.title,
