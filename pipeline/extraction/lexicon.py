@@ -600,14 +600,14 @@ GROUP_NOUNS: frozenset[str] = frozenset(
 )
 
 
-#: Source nouns that name nobody ("aides said", "a source close to the talks"): the speaker is unknown,
-#: unless an organisation in the phrase speaks through them ("a Kremlin source" -> Kremlin).
 #: People who comment on the parties rather than act for one ('critics warn', 'analysts say'): a
 #: speech act of theirs is no party's act.
 COMMENTATOR_NOUNS: frozenset[str] = frozenset(
     {"critic", "analyst", "expert", "observer", "commentator", "economist", "scholar", "pundit", "skeptic"}
 )
 
+#: Source nouns that name nobody ("aides said", "a source close to the talks"): the speaker is unknown,
+#: unless an organisation in the phrase speaks through them ("a Kremlin source" -> Kremlin).
 ANONYMOUS_SOURCES: frozenset[str] = frozenset(
     {
         "source",

@@ -488,7 +488,9 @@ class Resolver:
                 found.append(self.actor_of(name))
         if not found:
             return None
-        return found if len(found) <= 2 else []  # one the model missed is still not a pair named earlier
+        # One name (the model missed the other) is still this phrase's list, not a pair named earlier;
+        # more than two is not a pair at all.
+        return found if len(found) <= 2 else []
 
     def _org_pair(self, tok: Token) -> list[str]:
         """'The two oil companies': the two organisations named last before the phrase, leaving out
