@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.extraction.typer_features import Views, views
+from pipeline.extraction.typer_vectors import WordNgramTfidf, counts_per_word
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_PATH = MODELS_DIR / "plover-typer-v1.zip"
@@ -71,7 +72,9 @@ def _fit_vectorizers(items: Sequence[Views]) -> dict[str, TfidfVectorizer]:
     return {name: _vectorizer(name).fit(_columns(items, view)) for name, (view, _) in VECTORIZERS.items()}
 
 
-def _matrix(vectorizers: dict[str, TfidfVectorizer], items: Sequence[Views]) -> sparse.csr_matrix:
+def _matrix(
+    vectorizers: dict[str, TfidfVectorizer | WordNgramTfidf], items: Sequence[Views]
+) -> sparse.csr_matrix:
     blocks = [vectorizers[name].transform(_columns(items, view)) for name, (view, _) in VECTORIZERS.items()]
     return sparse.hstack(blocks, format="csr")
 
@@ -102,9 +105,15 @@ class EventTyper:
     meta: dict[str, Any] = field(default_factory=dict)
     _parser: Language | None = field(default=None, repr=False)
     _weights: np.ndarray = field(init=False, repr=False)  # coef.T as float64, converted once
+    _predictors: dict[str, TfidfVectorizer | WordNgramTfidf] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._weights = np.ascontiguousarray(self.coef.T, dtype=np.float64)
+        # the same features as the vectorizers, with char n-grams counted once per distinct word
+        self._predictors = {
+            name: WordNgramTfidf(vec) if counts_per_word(vec) else vec
+            for name, vec in self.vectorizers.items()
+        }
 
     # --- training -------------------------------------------------------------------------------
 
@@ -149,7 +158,7 @@ class EventTyper:
     def decision(self, items: Sequence[Views]) -> np.ndarray:
         if not items:
             return np.zeros((0, len(self.labels)))
-        x = _matrix(self.vectorizers, items)
+        x = _matrix(self._predictors, items)
         return np.asarray(x @ self._weights) + self.intercept
 
     def proba_matrix(self, items: Sequence[Views]) -> np.ndarray:
