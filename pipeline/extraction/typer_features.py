@@ -32,45 +32,44 @@ class Views:
     parse: str  # verb, verb-dependent, negation and modality tokens
 
 
-def masked_text(span: Span | Doc) -> str:
-    out: list[str] = []
-    for tok in span:
-        if tok.ent_type_ in MASKED_LABELS:
-            if tok.ent_iob_ == "B" or tok.i == span[0].i:
-                out.append(f"ENT_{tok.ent_type_}")
-        elif not tok.is_space:
-            out.append(tok.lower_)
-    return " ".join(out)
+def views(span: Span | Doc) -> Views:
+    """The three views in one pass over the tokens (the typer reads every sentence of every article).
 
-
-def lemma_text(span: Span | Doc) -> str:
-    return " ".join(t.lemma_.lower() for t in span if not (t.is_punct or t.is_space or t.ent_type_))
-
-
-def parse_text(span: Span | Doc) -> str:
-    """Verb lemmas with their objects, prepositions, negation and modal auxiliaries; head nouns."""
+    - masked: lower-cased words, each entity as one ``ENT_<LABEL>`` (also one cut at the span start);
+    - lemmas: lemmas of the words that are neither punctuation, space nor part of an entity;
+    - parse: verb lemmas with their objects, prepositions, negation and modal auxiliaries; head nouns.
+    """
+    masked: list[str] = []
+    lemmas: list[str] = []
     feats: list[str] = []
+    first = True
     for tok in span:
-        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
-            lemma = tok.lemma_.lower()
+        ent_type, lemma = tok.ent_type_, tok.lemma_.lower()
+        if ent_type in MASKED_LABELS:
+            if first or tok.ent_iob_ == "B":
+                masked.append(f"ENT_{ent_type}")
+        elif not tok.is_space:
+            masked.append(tok.lower_)
+        first = False
+        if not (ent_type or tok.is_punct or tok.is_space):
+            lemmas.append(lemma)
+        pos, dep = tok.pos_, tok.dep_
+        if pos in ("VERB", "AUX") or dep == "ROOT":
             feats.append(f"V_{lemma}")
-            if tok.dep_ == "ROOT":
+            if dep == "ROOT":
                 feats.append(f"ROOT_{lemma}")
             for child in tok.children:
-                if child.dep_ in _OBJECT_DEPS:
-                    feats.append(f"{lemma}_{child.dep_}_{child.lemma_.lower()}")
-                elif child.dep_ == "prep":
+                child_dep = child.dep_
+                if child_dep in _OBJECT_DEPS:
+                    feats.append(f"{lemma}_{child_dep}_{child.lemma_.lower()}")
+                elif child_dep == "prep":
                     feats.append(f"{lemma}_{child.lower_}")
                     objects = [g.lemma_.lower() for g in child.children if g.dep_ == "pobj"]
                     feats.extend(f"{lemma}_{child.lower_}_{o}" for o in objects)
-                elif child.dep_ == "neg":
+                elif child_dep == "neg":
                     feats.append(f"NEG_{lemma}")
-                elif child.dep_ == "aux" and child.lower_ in _MODALS:
+                elif child_dep == "aux" and child.lower_ in _MODALS:
                     feats.append(f"MOD_{lemma}")
-        if tok.pos_ == "NOUN" and tok.dep_ in _NOUN_DEPS:
-            feats.append(f"N_{tok.lemma_.lower()}")
-    return " ".join(feats)
-
-
-def views(span: Span | Doc) -> Views:
-    return Views(masked_text(span), lemma_text(span), parse_text(span))
+        if pos == "NOUN" and dep in _NOUN_DEPS:
+            feats.append(f"N_{lemma}")
+    return Views(" ".join(masked), " ".join(lemmas), " ".join(feats))
