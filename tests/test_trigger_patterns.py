@@ -76,3 +76,13 @@ def test_a_pattern_of_another_shape_runs_in_spacys_matcher(nlp: Language) -> Non
     doc = annotate_triggers(nlp("Lula said at a joint press conference with Boric that trade would grow."))
     conference = next(t for t in doc if t.text == "conference")
     assert hits_of(conference).noun == ("CONSULT", "in_person")
+
+
+def test_hits_are_read_where_the_doc_extension_keeps_them(nlp: Language) -> None:
+    """``hits_of`` reads spaCy's storage of ``doc._.trigger_hits`` directly (it is asked per token)."""
+    doc = nlp("The ministers held talks in Paris.")
+    annotate_triggers(doc)
+    talks = next(t for t in doc if t.lower_ == "talks")
+    assert hits_of(talks).noun is not None
+    doc._.trigger_hits = {}  # a value set through the extension is the one read
+    assert hits_of(talks).noun is None

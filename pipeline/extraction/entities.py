@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import LOWER
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -219,6 +221,13 @@ def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | Non
 _INSTITUTION_HEADS: frozenset[str] = frozenset(key.split()[0] for key in INSTITUTIONS if key.split())
 
 
+def _institution_heads(doc: Doc) -> list[int]:
+    """Indices of the tokens whose lower-case form can begin an institution's name, in order."""
+    strings = doc.vocab.strings
+    heads = np.array([strings[w] for w in _INSTITUTION_HEADS], dtype=np.uint64)
+    return np.flatnonzero(np.isin(doc.to_array(LOWER), heads)).tolist()
+
+
 def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     """(tok_start, tok_end, label, institution-or-empty) for spaCy entities and missed institutions."""
     out: list[tuple[int, int, str, str]] = []
@@ -238,27 +247,24 @@ def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         else:
             out.append((start, end, ent.label_, ""))
         covered.update(range(ent.start, ent.end))
-    lows = [t.lower_ for t in doc] if doc_text(doc).strip() else []
-    n = len(lows)
-    i = 0
-    while i < n:
-        hit = None
-        if i not in covered and lows[i] in _INSTITUTION_HEADS:
-            keys = []
-            for width in _INSTITUTION_WIDTHS:
-                if i + width <= n and not any(j in covered for j in range(i, i + width)):
-                    keys.append((width, " ".join(lows[i : i + width])))
-            for width, key in keys:
-                if key and key in INSTITUTIONS:
-                    words = doc[i : i + width]
-                    if words[0].text[:1].isupper() and (width > 1 or words[0].is_upper or len(words[0]) > 3):
-                        hit = (i, i + width, "ORG", INSTITUTIONS[key])
-                        break
-        if hit:
-            out.append(hit)
-            i = hit[1]
-        else:
-            i += 1
+    n = len(doc) if doc_text(doc).strip() else 0
+    resume = 0
+    for i in _institution_heads(doc) if n else []:  # only where a name can start: most tokens cannot
+        if i < resume or i in covered:
+            continue
+        lows = [t.lower_ for t in doc[i : min(n, i + max(_INSTITUTION_WIDTHS))]]
+        keys = [
+            (width, " ".join(lows[:width]))
+            for width in _INSTITUTION_WIDTHS
+            if i + width <= n and not any(j in covered for j in range(i, i + width))
+        ]
+        for width, key in keys:
+            if key and key in INSTITUTIONS:
+                words = doc[i : i + width]
+                if words[0].text[:1].isupper() and (width > 1 or words[0].is_upper or len(words[0]) > 3):
+                    out.append((i, i + width, "ORG", INSTITUTIONS[key]))
+                    resume = i + width
+                    break
     out.sort()
     return _extend_people(doc, out)
 
@@ -436,11 +442,17 @@ def _in_prose(
     """Mentions in the article's own sentences: not in its headline, menus, teasers or captions."""
     prose = prose_paragraphs(doc_text(doc), title)
     starts = [s for s, _ in prose]
+    credits: dict[int, bool] = {}  # sentence start -> a photo credit: one test per sentence
     out = []
     for m in raw:
-        at = doc[m[0]].idx
-        k = bisect.bisect_right(starts, at) - 1
-        if k >= 0 and at < prose[k][1] and not _CREDIT.search(doc[m[0]].sent.text):
+        tok = doc[m[0]]
+        k = bisect.bisect_right(starts, tok.idx) - 1
+        if k < 0 or tok.idx >= prose[k][1]:
+            continue
+        sent = tok.sent
+        if sent.start not in credits:
+            credits[sent.start] = bool(_CREDIT.search(sent.text))
+        if not credits[sent.start]:
             out.append(m)
     return out
 

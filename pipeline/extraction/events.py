@@ -152,8 +152,15 @@ def _subtree_range(tok: Token) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
 
+#: The parts of speech a trigger can have (besides JJ and VB* tags): the branches of ``_trigger_of``.
+_TRIGGER_POS = frozenset({"VERB", "AUX", "ADP", "NOUN", "PROPN"})
+
+
 def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
     """(type, mode, predicate) when tok triggers an event, predicate being the verb that carries tense."""
+    pos, tag = tok.pos_, tok.tag_
+    if pos not in _TRIGGER_POS and tag != "JJ" and not tag.startswith("VB"):
+        return None  # asked of every token: determiners, pronouns, punctuation never trigger
     lemma = _lemma(tok)
     hits = hits_of(tok)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):

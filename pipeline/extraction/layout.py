@@ -53,8 +53,12 @@ def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
 
 def continues(text: str, prev_end: int, start: int) -> bool:
     """True when the line at ``start`` carries on the sentence the line ending at ``prev_end`` began."""
-    first = text[start:].lstrip()[:1]
-    last = text[:prev_end].rstrip()[-1:]
+    i, j = start, prev_end  # scanned rather than sliced: a slice copies the rest of the article
+    while i < len(text) and text[i].isspace():
+        i += 1
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    first, last = text[i : i + 1], text[j - 1 : j] if j else ""
     return first.islower() and last not in ".!?:;"
 
 
@@ -87,12 +91,27 @@ def headline_lines(text: str, title: str | None) -> tuple[tuple[int, int], ...]:
     head = _folded(title)
     out = []
     for start, end in paragraphs(text):
-        line = _folded(text[start:end])
+        line = _folded_prefix(text[start:end], len(head))
         if line and (
             line == head or (len(line.split()) >= 3 and (line.startswith(head) or head.startswith(line)))
         ):
             out.append((start, end))
     return tuple(out)
+
+
+def _folded_prefix(text: str, width: int) -> str:
+    """``_folded(text)``, or, for a long paragraph, a longer-than-``width`` prefix of it: enough to
+    compare with a headline ``width`` long, without folding the whole paragraph.
+
+    Folding works character by character (a cut word folds to the start of the whole word), so the
+    folded prefix of the text is a prefix of the folded text.
+    """
+    cut = 2 * width + 16
+    if len(text) > cut:
+        line = _folded(text[:cut])
+        if len(line) > width + 1 and len(line.split()) >= 3:
+            return line
+    return _folded(text)
 
 
 _NOT_WORD = re.compile(r"[^\w\s]|_")
@@ -103,7 +122,8 @@ def _folded(text: str) -> str:
     return " ".join(_NOT_WORD.sub("", fold(text)).split())
 
 
-def prose_paragraphs(text: str, title: str | None) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=32)  # asked by quotes and entities for each article
+def prose_paragraphs(text: str, title: str | None) -> tuple[tuple[int, int], ...]:
     """The paragraphs that are the article's own sentences: not its headline, not headings or menus."""
     skip = headline_lines(text, title)
-    return [(s, e) for s, e in paragraphs(text) if (s, e) not in skip and is_prose(text, s, e)]
+    return tuple((s, e) for s, e in paragraphs(text) if (s, e) not in skip and is_prose(text, s, e))
