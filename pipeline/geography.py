@@ -317,6 +317,18 @@ CAPITALS: dict[str, str] = {
 
 def fold(text: str) -> str:
     """Case-fold and strip accents so 'Türkiye' and 'turkiye' compare equal."""
+    return _fold_name(text) if len(text) <= _NAME_LENGTH else _fold(text)
+
+
+_NAME_LENGTH = 64  # names are folded again and again, and are kept; paragraphs are not
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _fold_name(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -10,6 +10,7 @@ reopens a quote that continues over several paragraphs, and each paragraph is on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +23,10 @@ _DOUBLE_OPEN = frozenset("“„«‟")
 _DOUBLE_CLOSE = frozenset("”»")
 _DOUBLE_AMBIG = frozenset('"″')
 _APOSTROPHES = frozenset("'’")
+#: Every character the mark scan acts on: the scan jumps from one to the next.
+_MARK_CHARACTERS = re.compile(
+    "[" + re.escape("".join(sorted(_DOUBLE_OPEN | _DOUBLE_CLOSE | _DOUBLE_AMBIG | _APOSTROPHES))) + "`&]"
+)
 _SINGLE_OPEN = frozenset("‘‚'")
 _SINGLE_CLOSE = frozenset("’'")
 _OPEN_BEFORE = frozenset(" \t\n([{—–-:,;/")
@@ -99,6 +104,10 @@ def _double_marks(text: str, start: int, end: int) -> list[_Mark]:
     marks: list[_Mark] = []
     i = start
     while i < end:
+        found = _MARK_CHARACTERS.search(text, i, end)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch in _DOUBLE_OPEN:
             marks.append(_Mark(i, 1, "open"))
