@@ -442,17 +442,19 @@ def _in_prose(
     """Mentions in the article's own sentences: not in its headline, menus, teasers or captions."""
     prose = prose_paragraphs(doc_text(doc), title)
     starts = [s for s, _ in prose]
-    credits: dict[int, bool] = {}  # sentence start -> a photo credit: one test per sentence
+    sentences = [(sent.start, sent.end) for sent in doc.sents]
+    sentence_starts = [start for start, _ in sentences]
+    credits: dict[int, bool] = {}  # sentence -> a photo credit: one test per sentence
     out = []
     for m in raw:
-        tok = doc[m[0]]
-        k = bisect.bisect_right(starts, tok.idx) - 1
-        if k < 0 or tok.idx >= prose[k][1]:
+        at = doc[m[0]].idx
+        k = bisect.bisect_right(starts, at) - 1
+        if k < 0 or at >= prose[k][1]:
             continue
-        sent = tok.sent
-        if sent.start not in credits:
-            credits[sent.start] = bool(_CREDIT.search(sent.text))
-        if not credits[sent.start]:
+        n = bisect.bisect_right(sentence_starts, m[0]) - 1
+        if n not in credits:
+            credits[n] = bool(_CREDIT.search(doc[sentences[n][0] : sentences[n][1]].text))
+        if not credits[n]:
             out.append(m)
     return out
 

@@ -1867,20 +1867,21 @@ def _narrated_mask(doc: Doc, mask: list[bool]) -> list[bool]:
     says) still hides its verbs, which are the speaker's words, not events the writer reports.
     """
     out = list(mask)
+    size = len(doc)
     i = 0
-    while i < len(doc):
+    while i < size:
         if not mask[i]:
             i += 1
             continue
         j = i
-        while j < len(doc) and mask[j]:
+        while j < size and mask[j]:
             j += 1
-        words = sum(1 for t in doc[i:j] if t.is_alpha)
-        sent = doc[i].sent
-        before = any(t.is_alpha for t in doc[sent.start : i])
-        after = any(t.is_alpha for t in doc[j : sent.end])
-        if words <= _FRAGMENT_WORDS and before and after:
-            out[i:j] = [False] * (j - i)
+        if sum(1 for t in doc[i:j] if t.is_alpha) <= _FRAGMENT_WORDS:  # the sentence only for short ones
+            sent = doc[i].sent
+            before = any(t.is_alpha for t in doc[sent.start : i])
+            after = any(t.is_alpha for t in doc[j : sent.end])
+            if before and after:
+                out[i:j] = [False] * (j - i)
         i = j
     return out
 
