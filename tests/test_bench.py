@@ -21,6 +21,8 @@ from pipeline.tools.bench import (
     corpus_root,
     feed_latencies,
     load_corpus,
+    make_articles,
+    measure_offline,
     parse_metrics,
     percentile,
     run_bench,
@@ -163,3 +165,20 @@ def test_feed_backlog_counts_only_the_types_that_reach_the_feed() -> None:
     assert scraped["diplofeed_events_extracted_total"] == 7
     assert feed_backlog([scraped], ["CONSULT", "AGREE"]) == 0  # ASSAULT stays on the events topic
     assert feed_backlog([scraped], ["CONSULT", "ASSAULT"]) == 5
+
+
+def test_offline_measure_pairs_every_batch_and_counts_one_round() -> None:
+    """Floor and extraction run over every batch in each round; counts are one round's, not a sum."""
+    from pipeline.extraction import extract_articles, load_nlp
+
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(OWN_CORPUS.glob("*.txt"))[:5]]
+    articles = make_articles(texts, None, Settings())
+    nlp = load_nlp()
+    report = measure_offline(nlp, articles, batch_size=2, rounds=2)
+    assert report["tokens"] == sum(len(nlp.make_doc(a.body)) for a in articles)
+    expected = sum(len(r.extraction.events) for r in extract_articles(nlp, articles) if r.extraction)
+    assert report["offline_events"] == expected > 0
+    assert report["extract_ratio"] == pytest.approx(report["spacy_seconds"] / report["extract_seconds"])
+    assert report["spacy_seconds"] > 0 and report["extract_seconds"] > 0
+    floor_only = measure_offline(nlp, articles, batch_size=2, rounds=1, extract=False)
+    assert floor_only["tokens"] == report["tokens"] and floor_only["extract_ratio"] == 0
