@@ -19,7 +19,7 @@ from sklearn.preprocessing import normalize
 
 #: Distinct words whose n-gram ids are kept (about 200 bytes each): bounded memory per worker.
 WORD_CACHE_SIZE = 50_000
-_NONE = np.zeros(0, dtype=np.int64)
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def counts_per_word(vectorizer: TfidfVectorizer) -> bool:
@@ -57,12 +57,12 @@ class WordNgramTfidf:
         lower = self.vectorizer.lowercase
         for text in texts:
             ids = [self._word_ids(w) for w in (text.lower() if lower else text).split()]
-            found, times = np.unique(np.concatenate(ids) if ids else _NONE, return_counts=True)
+            found, times = np.unique(np.concatenate(ids) if ids else _EMPTY, return_counts=True)
             indices.append(found)
             counts.append(times)
             indptr.append(indptr[-1] + len(found))
         data = np.concatenate(counts).astype(np.float64) if texts else np.zeros(0)
-        columns = np.concatenate(indices) if texts else _NONE
+        columns = np.concatenate(indices) if texts else _EMPTY
         x = sparse.csr_matrix((data, columns, np.array(indptr)), shape=(len(texts), self.width))
         # TfidfTransformer.transform: sublinear tf, idf, l2 rows
         if self.vectorizer.sublinear_tf:
