@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -221,11 +222,13 @@ def _institution_prefix(doc: Doc, start: int, end: int) -> tuple[int, str] | Non
 _INSTITUTION_HEADS: frozenset[str] = frozenset(key.split()[0] for key in INSTITUTIONS if key.split())
 
 
+#: The string hashes of those first words (spaCy's hashes do not depend on the vocabulary).
+_INSTITUTION_HEAD_IDS = np.array([get_string_id(w) for w in _INSTITUTION_HEADS], dtype=np.uint64)
+
+
 def _institution_heads(doc: Doc) -> list[int]:
     """Indices of the tokens whose lower-case form can begin an institution's name, in order."""
-    strings = doc.vocab.strings
-    heads = np.array([strings[w] for w in _INSTITUTION_HEADS], dtype=np.uint64)
-    return np.flatnonzero(np.isin(doc.to_array(LOWER), heads)).tolist()
+    return np.flatnonzero(np.isin(doc.to_array(LOWER), _INSTITUTION_HEAD_IDS)).tolist()
 
 
 def _raw_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:

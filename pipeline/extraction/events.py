@@ -163,7 +163,7 @@ def _trigger_of(tok: Token) -> tuple[str, str | None, Token] | None:
         return None  # asked of every token: determiners, pronouns, punctuation never trigger
     lemma = _lemma(tok)
     hits = hits_of(tok)
-    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+    if pos in ("VERB", "AUX") or tag.startswith("VB"):
         if _refused_unless(tok):
             return "THREATEN", "ultimatum", tok  # 'he will not campaign to remain unless he gets ...'
         if lemma in LICENSING_VERBS and _licensing_by_authority(tok):
