@@ -96,3 +96,12 @@ def settings_env(settings: Settings) -> dict[str, str]:
         }
     )
     return env
+
+
+def in_article(sentence: str) -> str:
+    """The sentence followed by one that reports nothing, so it is read as part of an article.
+
+    A one-sentence text is typed the way the learned typer codes stand-alone sentences; the rules'
+    own PLOVER types are what an article gets, and that is what rule tests check.
+    """
+    return f"{sentence}\nIt rained."

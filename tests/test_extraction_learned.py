@@ -26,6 +26,13 @@ def test_a_sure_typer_corrects_a_doubted_rule_type_when_allowed() -> None:
     assert corrected("THREATEN", {"SANCTION": 0.55, "THREATEN": 0.4}, th) == "THREATEN"
 
 
+def test_a_stand_alone_sentence_takes_the_typer_type_when_it_is_sure() -> None:
+    assert corrected("SANCTION", {"COERCE": 0.7, "SANCTION": 0.1, "THREATEN": 0.2}, ALONE) == "COERCE"
+    assert corrected("SANCTION", {"COERCE": 0.55, "SANCTION": 0.3}, ALONE) == "SANCTION"  # not doubted
+    assert corrected("SANCTION", {"COERCE": 0.45, "AID": 0.44}, ALONE) == "SANCTION"  # not sure
+    assert corrected("SANCTION", {"COERCE": 0.7, "SANCTION": 0.1}, THRESHOLDS) == "SANCTION"
+
+
 def test_new_event_needs_a_sure_typer_in_an_article() -> None:
     assert extra_types(set(), SURE_SANCTION, THRESHOLDS) == [("SANCTION", 0.92)]
     assert extra_types(set(), {"SANCTION": 0.7, "AID": 0.3}, THRESHOLDS) == []

@@ -18,6 +18,7 @@ from pipeline.extraction import Extraction, extract_articles, extract_from_doc, 
 from pipeline.ingest.articles import article_from_text
 from pipeline.tools.evaluate import Report, extraction_to_json, format_report, score
 from schemas.records import Article, Event
+from tests.conftest import in_article
 
 STYLES = Path(__file__).resolve().parent / "fixtures" / "styles"
 PUBLISHED = dt.date(2025, 5, 19)  # a Monday
@@ -192,7 +193,7 @@ def test_adding_continues_the_reporter(nlp: Language) -> None:
 
 
 def test_it_in_reported_speech_is_the_speaking_state(nlp: Language) -> None:
-    ex = run(nlp, "Britain said it would impose sanctions on Russia's shadow fleet.")
+    ex = run(nlp, in_article("Britain said it would impose sanctions on Russia's shadow fleet."))
     ev = events(ex, "SANCTION")[0]
     assert ev.actors == ["United Kingdom", "Russia"]
     assert ev.status.value == "scheduled"
@@ -200,9 +201,9 @@ def test_it_in_reported_speech_is_the_speaking_state(nlp: Language) -> None:
 
 def test_event_noun_takes_the_clause_subject(nlp: Language) -> None:
     body = "Volodymyr Zelensky arrived in London on Saturday after a meeting with Donald Trump on Friday."
-    ev = events(run(nlp, body), "CONSULT")[0]
+    ev = events(run(nlp, in_article(body)), "CONSULT")[0]
     assert set(ev.actors) == {"Volodymyr Zelensky", "Donald Trump"}
-    visit = events(run(nlp, "Kassym-Jomart Tokayev is on a state visit to China."), "CONSULT")[0]
+    visit = events(run(nlp, in_article("Kassym-Jomart Tokayev is on a state visit to China.")), "CONSULT")[0]
     assert visit.actors == ["Kassym-Jomart Tokayev", "China"]
 
 
@@ -211,7 +212,7 @@ def test_object_pronoun_is_not_the_subject(nlp: Language) -> None:
         "Mahmoud Ali Youssouf met Mohamed Hamdan Dagalo in Nairobi on Tuesday "
         "and pressed him to accept the truce."
     )
-    ev = events(run(nlp, body), "REQUEST")[0]
+    ev = events(run(nlp, in_article(body)), "REQUEST")[0]
     assert ev.actors == ["Mahmoud Ali Youssouf", "Mohamed Hamdan Dagalo"]
 
 
@@ -226,7 +227,7 @@ def test_org_anaphor_as_actor_and_country_pair(nlp: Language) -> None:
 
 def test_agreement_after_talks_binds_both_parties(nlp: Language) -> None:
     body = "Narendra Modi held talks with Mark Carney on Tuesday, agreeing to restore high commissioners."
-    ev = events(run(nlp, body), "AGREE")[0]
+    ev = events(run(nlp, in_article(body)), "AGREE")[0]
     assert set(ev.actors) == {"Narendra Modi", "Mark Carney"}
 
 
@@ -271,7 +272,7 @@ def test_vow_to_respond_is_a_threat(nlp: Language) -> None:
 
 
 def test_agreeing_to_an_act_is_that_act(nlp: Language) -> None:
-    ex = run(nlp, "Donald Trump on Monday agreed to pause tariffs on Mexico and Canada.")
+    ex = run(nlp, in_article("Donald Trump on Monday agreed to pause tariffs on Mexico and Canada."))
     assert events(ex, "AGREE") == []
     ev = events(ex, "CONCEDE")[0]
     assert ev.status.value == "occurred" and ev.date == PUBLISHED

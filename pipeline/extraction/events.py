@@ -1811,6 +1811,11 @@ def _typed_drafts(
     return out
 
 
+def _retyped(draft: Draft, etype: str) -> Draft:
+    """The draft under the type the decision gives it; a mode refines the rule's type, so it goes with it."""
+    return draft if etype == draft.type else replace(draft, type=etype, mode=None)
+
+
 def _is_question(sent: SpacySpan, mask: list[bool]) -> bool:
     """A sentence the writer ends with a question mark asks, it does not report ('Did Trump kill
     the order?'); a question inside a quotation is the speaker's and masked anyway."""
@@ -1902,7 +1907,7 @@ def extract_events(
             continue
         found = _sentence_drafts(resolver, sent, published, narrated, drafts, dates)
         if sent_probs:
-            found = [replace(d, type=corrected(d.type, sent_probs, th)) for d in found]
+            found = [_retyped(d, corrected(d.type, sent_probs, th)) for d in found]
             extra = extra_types({d.type for d in found}, sent_probs, th)
             found += _typed_drafts(resolver, sent, extra, found, published, mask, dates, th)
         drafts.extend(found)
