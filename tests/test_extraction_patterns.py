@@ -294,6 +294,16 @@ def test_possessed_demand_is_a_request_of_its_owner(nlp: Language) -> None:
     assert only_event(ex, "REQUEST").actors[0] == "Turkey"
 
 
+def test_possessive_pronoun_means_the_owner_of_its_clause_subject(nlp: Language) -> None:
+    # "Berg's visit will follow her first summit": her = Berg, not the person of the sentence before.
+    body = (
+        "Spokesman Tom Reed briefed reporters on Tuesday. President Anna Berg's visit will follow "
+        "her first summit with Chancellor Otto Brandt in Porto on Nov. 1."
+    )
+    ev = only_event(run(nlp, body), "CONSULT")
+    assert ev.actors == ["Anna Berg", "Otto Brandt"]
+
+
 def test_group_pronoun_takes_the_parties_just_named(nlp: Language) -> None:
     body = (
         "Emmanuel Macron met Olaf Scholz in Paris on Friday. "

@@ -321,10 +321,24 @@ class Resolver:
             name = self.entity_name(subj)
             if name and self.index.name_type.get(name) == "PERSON":
                 return name
+            owner = self._person_owner(subj)
+            if owner is not None:
+                return owner  # "Lee's visit will follow his first summit": his = Lee
             if subj.lower_ not in PERSON_PRONOUNS:
                 role = self.role(subj)
                 if role:
                     return role
+        return None
+
+    def _person_owner(self, subj: Token) -> str | None:
+        """The person named as the possessor of a subject noun ("Lee's visit"), if any."""
+        if subj.pos_ not in ("NOUN", "PROPN"):
+            return None
+        for child in subj.children:
+            if child.dep_ == "poss" and child.lower_ not in PERSON_PRONOUNS:
+                name = self.entity_name(child)
+                if name and self.index.name_type.get(name) == "PERSON":
+                    return name
         return None
 
     def _previous_subject(self, tok: Token) -> str | None:
