@@ -304,6 +304,30 @@ def test_possessive_pronoun_means_the_owner_of_its_clause_subject(nlp: Language)
     assert ev.actors == ["Anna Berg", "Otto Brandt"]
 
 
+def test_visit_that_is_a_journey_purpose_takes_the_destination_as_host(nlp: Language) -> None:
+    ev = only_event(
+        run(nlp, in_article("President Anna Berg will fly to Madrid for a state visit next week.")), "CONSULT"
+    )
+    assert ev.actors == ["Anna Berg", "Spain"] and ev.status.value == "scheduled"
+    talks = run(
+        nlp, in_article("Foreign Minister Anna Berg flew to Washington on Friday for talks with Marco Rubio.")
+    )
+    assert only_event(talks, "CONSULT").actors == ["Anna Berg", "Marco Rubio"]  # a named partner comes first
+
+
+def test_planned_visit_takes_the_day_of_the_journey_told_next(nlp: Language) -> None:
+    body = (
+        "President Anna Berg will fly to Madrid for a state visit next week, her office said on Monday. "
+        "Berg is to depart for Spain on Sunday and return on Wednesday."
+    )
+    assert only_event(run(nlp, body), "CONSULT").date == dt.date(2025, 5, 25)
+    other = (
+        "President Anna Berg will fly to Madrid for a state visit next week. "
+        "Otto Brandt is to depart for Spain on Sunday."
+    )
+    assert only_event(run(nlp, other), "CONSULT").date is None  # someone else's journey
+
+
 def test_group_pronoun_takes_the_parties_just_named(nlp: Language) -> None:
     body = (
         "Emmanuel Macron met Olaf Scholz in Paris on Friday. "

@@ -58,6 +58,7 @@ from pipeline.extraction.triggers import (
     EVENT_ANAPHORS,
     FUTURE_HEADS,
     FUTURE_MODIFIERS,
+    JOURNEY_PREPS,
     LICENCE_NOUNS,
     LICENSING_VERBS,
     LIGHT_VERBS,
@@ -80,6 +81,7 @@ from pipeline.extraction.triggers import (
     RESCHEDULE_VERBS,
     SPEECH_ACTS,
     STANCE_PREPOSITIONS,
+    TRAVEL_VERBS,
     WARNING_NOUNS,
 )
 from pipeline.geography import country_code, country_name
@@ -583,7 +585,20 @@ def _partners(
             )
             if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl") or marked:
                 stack.append((child, depth + 1))
+    journey = _journey_of(trig) if trig.pos_ == "NOUN" and not out else None
+    if journey is not None:  # 'flew to Beijing for a state visit': the host is where the journey goes
+        for prep in (c for c in journey.children if c.dep_ == "prep" and c.lower_ == "to"):
+            out += [a for o in prep.children if o.dep_ == "pobj" for a in resolver.actors(o)]
     return out
+
+
+def _journey_of(noun: Token) -> Token | None:
+    """The travel verb an event noun is the purpose of ('will fly to Beijing for a state visit')."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in JOURNEY_PREPS:
+        return None
+    verb = prep.head
+    return verb if verb.pos_ == "VERB" and _lemma(verb) in TRAVEL_VERBS else None
 
 
 def _reporter_of_conjunct(pred: Token) -> Token | None:
@@ -1039,6 +1054,49 @@ def _dated_by_the_words_after(
                 return draft  # someone else speaks next: the day is theirs
             day, _own = _pick_date(dates, tok, tok, published, "past", mask, draft.type)
             return replace(draft, date=day) if day else draft
+        end = sent.end
+    return draft
+
+
+def _dated_by_the_journey(
+    resolver: Resolver, draft: Draft, dates: list[SpacySpan], published: dt.date | None, mask: list[bool]
+) -> Draft:
+    """An undated planned visit of a person takes the day the next sentences give for that person's
+    journey to the host ('Lee will fly to Beijing for a state visit next week. ... Lee is to depart
+    for China on Sunday')."""
+    if (
+        draft.date is not None
+        or draft.type != "CONSULT"
+        or draft.status != "scheduled"
+        or len(draft.actors) < 2
+    ):
+        return draft
+    person, hosts = draft.actors[0], set(draft.actors[1:])
+    if resolver.index.name_type.get(person) != "PERSON":
+        return draft
+    doc = resolver.doc
+    end = doc[draft.tok].sent.end
+    for _ in range(_WORDS_AFTER_SENTENCES):
+        if end >= len(doc):
+            break
+        sent = doc[end].sent
+        for tok in sent:
+            if mask[tok.i] or tok.pos_ != "VERB" or _lemma(tok) not in TRAVEL_VERBS:
+                continue
+            subj = resolver.subject_of(tok)
+            if subj is None or resolver.speaker(subj) != person:
+                continue
+            goes_to = {
+                a
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in ("for", "to")
+                for o in c.children
+                if o.dep_ == "pobj"
+                for a in resolver.actors(o)
+            }
+            if goes_to & hosts:
+                day, _own = _pick_date(dates, tok, tok, published, "future", mask, draft.type)
+                return replace(draft, date=day) if day else draft
         end = sent.end
     return draft
 
@@ -1912,6 +1970,7 @@ def extract_events(
             found += _typed_drafts(resolver, sent, extra, found, published, mask, dates, th)
         drafts.extend(found)
     drafts = [_dated_by_the_words_after(resolver, d, dates, published, mask) for d in drafts]
+    drafts = [_dated_by_the_journey(resolver, d, dates, published, mask) for d in drafts]
     ref = ArticleRef(
         article_id=article.article_id,
         title=article.title,

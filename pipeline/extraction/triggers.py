@@ -193,6 +193,13 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
     "CONCEDE": frozenset({"on", "against", "to"}),
 }
 
+#: Verbs of travel: 'flew to Beijing for a state visit' -- the visit's host is where the traveller goes.
+TRAVEL_VERBS: frozenset[str] = frozenset(
+    {"fly", "travel", "head", "go", "jet", "depart", "leave", "arrive"}
+)
+#: Prepositions that tie an event noun to a journey ('for talks', 'on a visit').
+JOURNEY_PREPS: frozenset[str] = frozenset({"for", "on"})
+
 #: Categories whose act is the speech act itself: its status is the verb's, not the embedded clause's.
 SPEECH_ACTS: frozenset[str] = frozenset({"THREATEN", "REQUEST", "ACCUSE", "REJECT", "SUPPORT", "PROTEST"})
 #: What a spokesperson declines to do ('refused to comment'): no refusal of anything diplomatic.
