@@ -23,7 +23,9 @@ from pipeline.feed.merge import (
     compatible,
     diff_feed,
     locations_compatible,
+    may_meet,
     recluster_after,
+    signature,
     update_group,
 )
 from pipeline.feed.window import (
@@ -378,6 +380,19 @@ def test_undated_event_joins_nearby_dated_one_only() -> None:
     assert not compatible(ev(ANI, "call-0318"), plan)
     later = dated.model_copy(update={"id": "later", "date": D(2025, 5, 30), "time_utc": None})
     assert not compatible(later, undated) and compatible(later, plan)
+
+
+def test_undated_visit_joins_the_dated_meeting_of_its_parties() -> None:
+    """'Obama's visit to Cuba' (undated) and 'Obama met Castro's government on Monday' (in person):
+    one kind of encounter; a phone call is another, and the block prefilter lets the first pair meet."""
+    dated = ev(ANI, "istanbul")  # in person, dated
+    visit = dated.model_copy(
+        update={"id": "u-visit", "article_id": "v" * 16, "date": None, "time_utc": None, "mode": "visit"}
+    )
+    call = visit.model_copy(update={"id": "u-call", "mode": "phone"})
+    assert compatible(dated, visit) and not compatible(dated, call)
+    assert may_meet(signature(dated), signature(visit))
+    assert len(cluster_events([dated, visit, call])) == 2
 
 
 def test_reports_meet_through_the_anchor_of_their_first_two_participants() -> None:

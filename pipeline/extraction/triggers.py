@@ -194,9 +194,7 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
 }
 
 #: Verbs of travel: 'flew to Beijing for a state visit' -- the visit's host is where the traveller goes.
-TRAVEL_VERBS: frozenset[str] = frozenset(
-    {"fly", "travel", "head", "go", "jet", "depart", "leave", "arrive"}
-)
+TRAVEL_VERBS: frozenset[str] = frozenset({"fly", "travel", "head", "go", "jet", "depart", "leave", "arrive"})
 #: Prepositions that tie an event noun to a journey ('for talks', 'on a visit').
 JOURNEY_PREPS: frozenset[str] = frozenset({"for", "on"})
 

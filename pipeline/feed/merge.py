@@ -13,8 +13,8 @@ Merge rule (``compatible``), all conditions symmetric:
   smaller set -- so Putin+Trump never joins Trump+Zelenskyy+NATO on one day;
 * effective dates (``date``, else the UTC date of ``time_utc``) equal when both
   are dated.  An undated event is assumed to be close to its report: it joins a
-  dated one only if it was published within ``UNDATED_WINDOW`` of that date and
-  its mode (both unstated counts as agreeing) and participant set agree exactly;
+  dated one only if it was published within ``UNDATED_WINDOW`` of that date, its
+  participant set agrees exactly and its mode is compatible (one family, or one unstated);
   two undated events need reports within ``UNDATED_WINDOW`` of each other;
 * months (a date's, else the ``month`` the text fixed) equal when both are known; two undated
   reports of one month merge at any distance, and an undated report that something happened,
@@ -360,8 +360,8 @@ def _dates_compatible(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]
     dated, undated = (a, b) if da is not None else (b, a)
     day = effective_date(dated)
     assert day is not None
-    same_mode = _same_mode(dated, undated) or (dated.mode is None and undated.mode is None)
-    return pa == pb and same_mode and _reported_in_time(undated, day)
+    # 'visited Cuba' and 'met in Havana on Monday': one kind of encounter, or one report names none
+    return pa == pb and modes_compatible(dated.mode, undated.mode) and _reported_in_time(undated, day)
 
 
 def _one_occasion(a: Event, b: Event, pa: frozenset[str], pb: frozenset[str]) -> bool:
@@ -404,28 +404,33 @@ def compatible(a: Event, b: Event) -> bool:
     return da is not None and pa == pb
 
 
-#: A block entry: (event id, effective day, report day, exact key, month) -- what ``may_meet``
-#: needs.  Entries written before months were kept have four fields.
+#: A block entry: (event id, effective day, report day, exact key, month, party key) -- what
+#: ``may_meet`` needs.  Entries written before months were kept have four fields, before party
+#: keys were kept five.
 Signature = tuple[str, ...]
+
+
+def _short_hash(parts: list[str]) -> str:
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=6).hexdigest()
 
 
 def signature(event: Event) -> Signature:
     """The few facts a block page keeps per event, so candidates that cannot match are not read.
 
     ``exact`` hashes the participant set and mode: undated reports merge at a distance only
-    when both are equal (``_dates_compatible``), or when both fix the same month.
+    when both are equal (``_dates_compatible``), or when both fix the same month.  ``party``
+    hashes the participant set alone: an undated report joins a dated one only when they agree.
     """
     day, report = effective_date(event), report_date(event)
     mode = norm_name(event.mode) if event.mode else ""
-    exact = hashlib.blake2b(
-        "|".join([*sorted(participants(event)), mode]).encode(), digest_size=6
-    ).hexdigest()
+    parties = sorted(participants(event))
     return (
         event.id,
         day.isoformat() if day else "",
         report.isoformat() if report else "",
-        exact,
+        _short_hash([*parties, mode]),
         event.month or "",
+        _short_hash(parties),
     )
 
 
@@ -445,8 +450,8 @@ def may_meet(a: Signature, b: Signature) -> bool:
         return True
     if a[3] == b[3] and (a[1] or b[1] or (a[2] and b[2])):
         return True
-    if a[1] or b[1]:
-        return False  # dated with undated needs the same participants and mode
+    if a[1] or b[1]:  # dated with undated needs the same participants
+        return len(a) > 5 and len(b) > 5 and a[5] == b[5]  # (older entries: and the same mode, above)
     return (
         bool(a[2] and b[2])
         and abs(dt.date.fromisoformat(a[2]) - dt.date.fromisoformat(b[2])) <= UNDATED_WINDOW
