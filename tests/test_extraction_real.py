@@ -26,7 +26,7 @@ def test_real_article_events(report: dict) -> None:  # type: ignore[type-arg]
     events = report["events"]
     precision, recall = events["tp"] / events["predicted"], events["tp"] / events["gold"]
     f1 = 2 * precision * recall / (precision + recall)
-    assert f1 >= 0.60, events  # measured 0.606 (P 0.643, R 0.573); issue 15 asks 0.60
+    assert f1 >= 0.60, events  # measured 0.611 (P 0.648, R 0.577); issue 15 asks 0.60
     assert precision >= 0.62, events
 
 
@@ -38,4 +38,4 @@ def test_real_article_event_dates(report: dict) -> None:  # type: ignore[type-ar
 def test_real_article_feed_merges_without_mixing(report: dict) -> None:  # type: ignore[type-arg]
     precision, recall = report["feed_precision"], report["feed_recall"]
     assert precision is not None and precision >= 0.90, precision  # measured 0.934 (issue 13: 0.90)
-    assert recall >= 0.82, recall  # measured 0.843
+    assert recall >= 0.84, recall  # measured 0.864
