@@ -84,3 +84,19 @@ def test_bare_surname_of_namesakes_is_the_principal(nlp: Language) -> None:
     )
     rejects = [e for e in ex.events if e.type.value == "REJECT"]
     assert rejects and rejects[0].actors[0] == "Barack Obama", [(e.type, e.actors) for e in ex.events]
+
+
+def test_a_place_nobody_knows_that_speaks_is_a_person(nlp: Language) -> None:
+    # The small model tags unfamiliar surnames as places; a "place" the gazetteer does not know
+    # that is the subject of a speech verb is the person speaking. A known place stays a place.
+    body = 'Tarvel, a chemistry professor, said the mosque was "in shock". Russia said it would respond.'
+    doc = nlp(body)
+    doc.ents = [SpacySpan(doc, 0, 1, label="GPE"), SpacySpan(doc, 15, 16, label="GPE")]
+    assert doc[15].text == "Russia"
+    ex = extract_from_doc(article(body), doc)
+    assert people(ex) == {"Tarvel"} and "Russia" not in people(ex)
+    assert [q.speaker for q in ex.quotes] == ["Tarvel"]
+    parsed_wrongly = "Rosneft now owns Tarvel and Russia has said it will sell the unit."
+    wrong = nlp(parsed_wrongly)
+    wrong.ents = [SpacySpan(wrong, 3, 4, label="GPE")]
+    assert people(extract_from_doc(article(parsed_wrongly), wrong)) == set()  # not the subject that speaks

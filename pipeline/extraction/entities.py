@@ -359,6 +359,8 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
         start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_ in TITLE_HEADS
     )
     cue_after = end < len(doc) and doc[end].lemma_ in PERSON_CUE_VERBS
+    if label == "GPE" and end - start <= 2 and not is_place(text) and _speaks(doc, start, end):
+        return "PERSON"  # "Nefzi, a chemistry professor, said": a place nobody knows does not speak
     if label == "ORG" and 2 <= end - start <= 3 and (cue_after or after_title):
         words = doc[start:end]
         name_like = all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
@@ -366,6 +368,20 @@ def _relabel(doc: Doc, start: int, end: int, label: str, person_keys: set[str]) 
         if name_like and not any(t.is_upper and len(t) > 1 for t in words):
             return "PERSON"
     return label
+
+
+def _speaks(doc: Doc, start: int, end: int) -> bool:
+    """A capitalised name that is the subject of a speech verb ('Nefzi said', 'Nefzi, ..., told')."""
+    words = doc[start:end]
+    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_upper for t in words):
+        return False
+    head = words.root
+    verb = head.head
+    if head.dep_ != "nsubj" or verb.lemma_ not in PERSON_CUE_VERBS or verb.i < end:
+        return False
+    own = {t.i for t in head.subtree}
+    # only the name's own apposition lies between ("Nefzi, a chemistry professor, said"), no verb
+    return all(i in own or doc[i].is_punct for i in range(end, verb.i))
 
 
 def _title_before(doc: Doc, start: int) -> str | None:
