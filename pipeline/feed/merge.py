@@ -93,10 +93,8 @@ MODE_FAMILIES: dict[str, str] = {
 
 def modes_compatible(a: str | None, b: str | None) -> bool:
     """Equal modes, a missing mode, or two modes of one family (see ``MODE_FAMILIES``)."""
-    if not a or not b:
-        return True
-    na, nb = norm_name(a).replace(" ", "_"), norm_name(b).replace(" ", "_")
-    return na == nb or MODE_FAMILIES.get(na, na) == MODE_FAMILIES.get(nb, nb)
+    fa, fb = mode_family(a), mode_family(b)
+    return not fa or not fb or fa == fb
 
 
 @functools.lru_cache(maxsize=65536)
@@ -404,14 +402,22 @@ def compatible(a: Event, b: Event) -> bool:
     return da is not None and pa == pb
 
 
-#: A block entry: (event id, effective day, report day, exact key, month, party key) -- what
-#: ``may_meet`` needs.  Entries written before months were kept have four fields, before party
-#: keys were kept five.
+#: A block entry: (event id, effective day, report day, exact key, month, party key, mode family)
+#: -- what ``may_meet`` needs.  Entries written before months were kept have four fields, before
+#: party keys were kept five.
 Signature = tuple[str, ...]
 
 
-def _short_hash(parts: list[str]) -> str:
-    return hashlib.blake2b("|".join(parts).encode(), digest_size=6).hexdigest()
+def _short_hash(parts: list[str], size: int = 6) -> str:
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=size).hexdigest()
+
+
+def mode_family(mode: str | None) -> str:
+    """The family a mode belongs to (``MODE_FAMILIES``), itself if it has none, "" when unstated."""
+    if not mode:
+        return ""
+    key = norm_name(mode).replace(" ", "_")
+    return MODE_FAMILIES.get(key, key)
 
 
 def signature(event: Event) -> Signature:
@@ -419,7 +425,8 @@ def signature(event: Event) -> Signature:
 
     ``exact`` hashes the participant set and mode: undated reports merge at a distance only
     when both are equal (``_dates_compatible``), or when both fix the same month.  ``party``
-    hashes the participant set alone: an undated report joins a dated one only when they agree.
+    hashes the participant set alone and the mode family follows it: an undated report joins a
+    dated one only with the same participants and a compatible mode.
     """
     day, report = effective_date(event), report_date(event)
     mode = norm_name(event.mode) if event.mode else ""
@@ -430,7 +437,8 @@ def signature(event: Event) -> Signature:
         report.isoformat() if report else "",
         _short_hash([*parties, mode]),
         event.month or "",
-        _short_hash(parties),
+        _short_hash(parties, 4),
+        mode_family(event.mode),
     )
 
 
@@ -450,8 +458,10 @@ def may_meet(a: Signature, b: Signature) -> bool:
         return True
     if a[3] == b[3] and (a[1] or b[1] or (a[2] and b[2])):
         return True
-    if a[1] or b[1]:  # dated with undated needs the same participants
-        return len(a) > 5 and len(b) > 5 and a[5] == b[5]  # (older entries: and the same mode, above)
+    if a[1] or b[1]:  # dated with undated: the same participants, compatible modes
+        if len(a) < 7 or len(b) < 7 or a[5] != b[5]:
+            return False  # (older entries: the same participants and mode, above)
+        return not a[6] or not b[6] or a[6] == b[6]
     return (
         bool(a[2] and b[2])
         and abs(dt.date.fromisoformat(a[2]) - dt.date.fromisoformat(b[2])) <= UNDATED_WINDOW
