@@ -391,7 +391,7 @@ def test_undated_visit_joins_the_dated_meeting_of_its_parties() -> None:
     )
     call = visit.model_copy(update={"id": "u-call", "mode": "phone"})
     assert compatible(dated, visit) and not compatible(dated, call)
-    assert may_meet(signature(dated), signature(visit))
+    assert may_meet(signature(dated), signature(visit)) and not may_meet(signature(dated), signature(call))
     assert len(cluster_events([dated, visit, call])) == 2
 
 
