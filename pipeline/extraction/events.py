@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -1040,12 +1040,7 @@ def _dated_by_the_words_after(
     person = draft.actors[0] if draft.actors else None
     if person is None or resolver.index.name_type.get(person) != "PERSON":
         return draft
-    doc = resolver.doc
-    end = doc[draft.tok].sent.end
-    for _ in range(_WORDS_AFTER_SENTENCES):  # the words may run over two sentences before 'he said'
-        if end >= len(doc):
-            break
-        sent = doc[end].sent
+    for sent in _sentences_after(resolver.doc, draft.tok):  # the words may run over two before 'he said'
         for tok in sent:
             if mask[tok.i] or tok.pos_ not in ("VERB", "AUX") or _lemma(tok) not in NEUTRAL_SPEECH_VERBS:
                 continue
@@ -1054,8 +1049,18 @@ def _dated_by_the_words_after(
                 return draft  # someone else speaks next: the day is theirs
             day, _own = _pick_date(dates, tok, tok, published, "past", mask, draft.type)
             return replace(draft, date=day) if day else draft
-        end = sent.end
     return draft
+
+
+def _sentences_after(doc: Doc, tok: int) -> Iterator[SpacySpan]:
+    """The ``_WORDS_AFTER_SENTENCES`` sentences that follow the one holding token ``tok``."""
+    end = doc[tok].sent.end
+    for _ in range(_WORDS_AFTER_SENTENCES):
+        if end >= len(doc):
+            return
+        sent = doc[end].sent
+        yield sent
+        end = sent.end
 
 
 def _dated_by_the_journey(
@@ -1074,12 +1079,7 @@ def _dated_by_the_journey(
     person, hosts = draft.actors[0], set(draft.actors[1:])
     if resolver.index.name_type.get(person) != "PERSON":
         return draft
-    doc = resolver.doc
-    end = doc[draft.tok].sent.end
-    for _ in range(_WORDS_AFTER_SENTENCES):
-        if end >= len(doc):
-            break
-        sent = doc[end].sent
+    for sent in _sentences_after(resolver.doc, draft.tok):
         for tok in sent:
             if mask[tok.i] or tok.pos_ != "VERB" or _lemma(tok) not in TRAVEL_VERBS:
                 continue
@@ -1097,7 +1097,6 @@ def _dated_by_the_journey(
             if goes_to & hosts:
                 day, _own = _pick_date(dates, tok, tok, published, "future", mask, draft.type)
                 return replace(draft, date=day) if day else draft
-        end = sent.end
     return draft
 
 

@@ -91,6 +91,14 @@ MODE_FAMILIES: dict[str, str] = {
 }
 
 
+def mode_family(mode: str | None) -> str:
+    """The family a mode belongs to (``MODE_FAMILIES``), itself if it has none, "" when unstated."""
+    if not mode:
+        return ""
+    key = norm_name(mode).replace(" ", "_")
+    return MODE_FAMILIES.get(key, key)
+
+
 def modes_compatible(a: str | None, b: str | None) -> bool:
     """Equal modes, a missing mode, or two modes of one family (see ``MODE_FAMILIES``)."""
     fa, fb = mode_family(a), mode_family(b)
@@ -410,14 +418,6 @@ Signature = tuple[str, ...]
 
 def _short_hash(parts: list[str], size: int = 6) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=size).hexdigest()
-
-
-def mode_family(mode: str | None) -> str:
-    """The family a mode belongs to (``MODE_FAMILIES``), itself if it has none, "" when unstated."""
-    if not mode:
-        return ""
-    key = norm_name(mode).replace(" ", "_")
-    return MODE_FAMILIES.get(key, key)
 
 
 def signature(event: Event) -> Signature:
