@@ -1191,3 +1191,90 @@ def test_a_stance_takes_the_day_of_the_words_that_follow_it(nlp: Language) -> No
         "\u201cThe talks go on,\u201d President Ivo Kast told reporters in Lima on Thursday.\nIt rained."
     )
     assert only_event(run(nlp, other), "REJECT").date is None
+
+
+def test_a_hyphen_chain_before_a_place_names_the_parties_and_the_place(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Alexander Stubb is the president of Finland, and Kristen Michal leads the Estonian government.\n\n"
+        "The border deal was agreed at the Stubb-Michal Helsinki summit, officials said.",
+    )
+    summit = [e for e in ex.events if e.type.value == "CONSULT" and e.trigger == "summit"]
+    assert summit and set(summit[0].actors) == {"Alexander Stubb", "Kristen Michal"}, [
+        (e.type, e.actors, e.trigger) for e in ex.events
+    ]
+    assert summit[0].status.value == "occurred"  # 'was agreed at the summit': the summit was held
+    assert summit[0].location == "Helsinki"
+    names = {(e.name, e.type) for e in ex.entities}
+    assert ("Helsinki", "GPE") in names and not [n for n, _ in names if "-" in n], names
+
+
+def test_a_name_the_parse_hung_elsewhere_is_still_the_partner(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        'Finnish President Alexander Stubb spoke. "This format can solve a lot," Stubb added, referring to '
+        "a potential meeting with his arch-foe, Estonian Prime Minister Kristen Michal.",
+    )
+    # the parse hangs 'Michal' under 'referring', not beside 'arch-foe'
+    meeting = only_event(ex, "CONSULT")
+    assert set(meeting.actors) == {"Alexander Stubb", "Kristen Michal"} and meeting.status.value == "proposed"
+
+
+def test_no_indication_of_a_meeting_is_no_meeting(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        in_article(
+            "Estonian envoy Kristen Michal was at the talks venue in Helsinki on Thursday, though there was "
+            "no indication he met with the Finnish side."
+        ),
+    )
+    assert not [e for e in ex.events if e.type.value == "CONSULT"], [(e.type, e.actors) for e in ex.events]
+
+
+def test_a_venue_is_located_by_its_place(nlp: Language) -> None:
+    ex = run(nlp, "Alexander Stubb met Kristen Michal on May 4 at Kadriorg Palace in Helsinki.")
+    assert only_event(ex, "CONSULT").location == "Helsinki"
+
+
+def test_sanctions_imposed_with_no_agent_are_the_articles_sanctioning_state(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Finland imposed sanctions on Estonia's oil firm Kivilux on Monday.\n\n"
+        "Kivilux said it was the fourth postponement, following sanctions imposed in October against the "
+        "two largest Estonian oil producers: Kivilux and state-owned Tallgas.",
+        published=dt.date(2026, 2, 27),
+    )
+    october = [e for e in ex.events if e.type.value == "SANCTION" and e.month == "2025-10"]
+    assert october and set(october[0].actors) == {"Finland", "Kivilux", "Tallgas"}, [
+        (e.type, e.actors, e.month) for e in ex.events
+    ]
+
+
+def test_a_passive_sanction_borrows_a_state_before_an_agency() -> None:
+    from pipeline.extraction.events import Draft, _sanctioner_before
+
+    def draft(actors: tuple[str, ...]) -> Draft:
+        return Draft("SANCTION", None, actors, None, None, None, None, "occurred", "x", 0, 1, 0, 0.5)
+
+    before = [draft(("Finland", "Kivilux")), draft(("Finnish Energy Agency",)), draft(("Tallgas",))]
+    assert _sanctioner_before(before, ["Tallgas"]) == ["Finland"]
+    assert _sanctioner_before(before[1:], ["Tallgas"]) == ["Finnish Energy Agency"]
+    assert _sanctioner_before([draft(("Tallgas",))], ["Tallgas"]) == []
+
+
+def test_a_one_word_organisation_the_model_tagged_once_is_found_again(nlp: Language) -> None:
+    from pipeline.extraction.entities import _propagate_orgs, _raw_mentions
+
+    doc = nlp(
+        "Finland imposed sanctions on Estonia's oil firm Kivilux on Monday.\n\nKivilux said it was the "
+        "fourth postponement, following sanctions imposed in October against the two largest Estonian "
+        "oil producers: Kivilux and state-owned Tallgas. Officials at the State Department said it "
+        "was a state matter."
+    )
+    raw = _raw_mentions(doc)
+    added = [doc[s:e].text for s, e, label, _ in _propagate_orgs(doc, raw) if (s, e, label, _) not in raw]
+    tagged = {doc[s:e].text for s, e, _, _ in raw}
+    assert set(added) <= {"Kivilux"} and "State" not in added
+    assert "Kivilux" in tagged and [doc[s:e].text for s, e, _, _ in _propagate_orgs(doc, raw)].count(
+        "Kivilux"
+    ) == doc.text.count("Kivilux")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.attrs import LOWER
 from spacy.strings import get_string_id
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extraction.canonical import RawMention, cluster_people, person_key
@@ -33,6 +33,7 @@ from pipeline.extraction.lexicon import (
     PLACE_WORDS,
     TITLE_HEADS,
 )
+from pipeline.extraction.trigger_patterns import hits_of
 from pipeline.geography import (
     capital_code,
     country_code,
@@ -181,9 +182,17 @@ def _apply_acronyms(doc: Doc, raw: list[tuple[int, int, str, str]]) -> list[tupl
     return sorted(out)
 
 
+def _gathering(tok: Token) -> bool:
+    """A meeting noun of the trigger patterns ('summit', 'talks', 'visit')."""
+    trig = hits_of(tok).noun
+    return tok.pos_ == "NOUN" and trig is not None and trig[0] == "CONSULT"
+
+
 def _is_place_use(doc: Doc, start: int, end: int) -> bool:
     """A capital used as a place ('talks in Moscow', 'visited Tokyo'), not for its government."""
     last = doc[end - 1]
+    if last.dep_ == "compound" and last.head.i >= end and _gathering(last.head):
+        return True  # "the Helsinki summit", "the Geneva talks": where the meeting is held
     if last.dep_ in ("compound", "poss", "nmod", "amod") and last.head.i >= end:
         return False  # "Washington's line", "the Kiev regime": the capital qualifies another noun
     if last.dep_ == "dobj" and last.head.lower_ in PLACE_WORDS:
@@ -310,6 +319,75 @@ def _propagate_people(
             and person_key(t.text) in person_keys
         ):
             extra.append((t.i, t.i + 1, "PERSON", ""))
+    return sorted(raw + extra) if extra else raw
+
+
+def _chain_part(
+    doc: Doc, segment: tuple[int, int], at: int, name_keys: set[str]
+) -> tuple[int, int, str] | None:
+    """The name one segment of a hyphen chain gives at the hyphen: a country (the whole segment,
+    'South Korea') or a person of the article by surname ('Putin'); None when it names nobody."""
+    start, end = segment
+    if end <= start:
+        return None
+    if country_code(doc[start:end].text):
+        return (start, end, "GPE")
+    word = doc[at]
+    if word.text[:1].isupper() and person_key(word.text) in name_keys:
+        return (at, at + 1, "PERSON")
+    if country_code(word.text):
+        return (at, at + 1, "GPE")
+    return None
+
+
+def _split_chains(
+    doc: Doc, raw: list[tuple[int, int, str, str]], name_keys: set[str]
+) -> list[tuple[int, int, str, str]]:
+    """'the Trump-Putin Alaska summit', 'Lee-Xi talks': the model tags a hyphen chain of names as
+    one entity; when every link names a person of the article or a country, the links are the
+    mentions (and a place after the chain is a place), else the entity stays as tagged."""
+    out: list[tuple[int, int, str, str]] = []
+    for s, e, label, inst in raw:
+        cuts = [i for i in range(s + 1, e - 1) if doc[i].text == "-" and not doc[i].whitespace_]
+        if inst or not cuts or doc[cuts[0] - 1].whitespace_:
+            out.append((s, e, label, inst))
+            continue
+        bounds = [s, *cuts, e]
+        segments = [(bounds[0], cuts[0])] + [(c + 1, bounds[k + 2]) for k, c in enumerate(cuts)]
+        parts = [
+            _chain_part(doc, seg, seg[1] - 1 if k == 0 else seg[0], name_keys)
+            for k, seg in enumerate(segments)
+        ]
+        links = [p for p in parts if p is not None]
+        if len(links) < len(parts):
+            out.append((s, e, label, inst))
+            continue
+        out.extend((ps, pe, plabel, "") for ps, pe, plabel in links)
+        last = links[-1]
+        if last[1] < e and is_place(doc[last[1] : e].text):
+            out.append((last[1], e, "GPE", ""))
+    return sorted(out)
+
+
+def _propagate_orgs(doc: Doc, raw: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """One-word organisation names the model tagged once and missed elsewhere ('... producers:
+    Lukoil and state-owned Rosneft') become mentions there too."""
+    covered = {i for s, e, _, _ in raw for i in range(s, e)}
+    names = {
+        doc[s].text
+        for s, e, label, inst in raw
+        if label == "ORG" and not inst and e - s == 1 and len(doc[s].text) > 3 and doc[s].text[:1].isupper()
+    }
+    names -= {t.text.capitalize() for t in doc if t.is_lower}  # 'State': also a word ('state media')
+    extra = [
+        (t.i, t.i + 1, "ORG", "")
+        for t in doc
+        if t.text in names
+        and t.i not in covered
+        and t.pos_ == "PROPN"
+        and not t.is_sent_start
+        and not any(n.text[:1].isupper() for n in doc[max(0, t.i - 1) : t.i + 2] if n.i != t.i)  # a part
+    ]
     return sorted(raw + extra) if extra else raw
 
 
@@ -493,12 +571,13 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
         for s, e, lab, _ in raw
         if lab == "PERSON" and not _company_like(doc, s, e)
     }
-    raw = _apply_acronyms(doc, _propagate_people(doc, raw, person_keys))
+    raw = _apply_acronyms(doc, _propagate_orgs(doc, _propagate_people(doc, raw, person_keys)))
     acronyms = _acronyms(doc, raw)
     # Family name first ("Kang Yu-jung" ... "Kang said"): a lone first word of a known name is that person.
     name_keys = person_keys | {
         _first_word_key(doc[_strip_titles(doc, s, e) : e].text) for s, e, lab, _ in raw if lab == "PERSON"
     }
+    raw = _split_chains(doc, raw, name_keys)
     fixed: list[tuple[int, int, str, str]] = []
     for s, e, label, inst in raw:
         if e - s >= 2 and doc[e - 1].lower_ in ADMIN_AREA_WORDS and is_place(doc[s : e - 1].text):

@@ -56,6 +56,7 @@ from pipeline.extraction.triggers import (
     DEMAND_SPEECH_VERBS,
     DESIRE_VERBS,
     EVENT_ANAPHORS,
+    EVIDENCE_NOUNS,
     FUTURE_HEADS,
     FUTURE_MODIFIERS,
     JOURNEY_PREPS,
@@ -98,6 +99,8 @@ _DATE_CLIMB = frozenset(
 _STATUS_CLIMB = frozenset(
     {"xcomp", "pcomp", "prep", "acomp", "conj", "pobj", "dobj", "acl", "attr", "nsubj", "nsubjpass"}
 )
+#: Prepositions that set an event beside a past act as its occasion ('agreed at the summit').
+_CIRCUMSTANCE_PREPS = frozenset({"at", "during", "after", "since", "following"})
 _STATUS_HOPS = 9  # heads climbed for tense: 'is due to arrive ... before heading for talks'
 _DATE_HOPS = 7  # heads climbed for a date phrase, the same chain
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
@@ -485,6 +488,12 @@ def _negated(trig: Token, pred: Token) -> bool:
             return True
         if node.dep_ == "pcomp" and node.head.lower_ == "without":
             return True  # 'without asking people to pay more': not done
+        if (
+            node.dep_ in ("relcl", "acl", "ccomp")
+            and _lemma(node.head) in EVIDENCE_NOUNS
+            and any(c.dep_ == "det" and c.lower_ == "no" for c in node.head.children)
+        ):
+            return True  # 'there was no indication he met the Ukrainian side': not known to have happened
     return False
 
 
@@ -573,7 +582,12 @@ def _partners(
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         out.extend(resolver.actors(pobj))
-            elif node is trig and trig.pos_ == "NOUN" and child.dep_ in ("poss", "compound", "amod", "nmod"):
+            elif (
+                node is trig
+                and trig.pos_ == "NOUN"
+                and child.dep_ in ("poss", "compound", "amod", "nmod")
+                and not (child.dep_ == "compound" and _names_a_city(resolver, child))  # 'the Helsinki summit'
+            ):
                 out.extend(resolver.actors(child))
             if prep and prep not in allowed and prep != "for" and not amount:
                 continue  # ('$2 billion in aid to Ukraine', 'shipments of aid to X': an amount's substance)
@@ -590,6 +604,19 @@ def _partners(
         for prep in (c for c in journey.children if c.dep_ == "prep" and c.lower_ == "to"):
             out += [a for o in prep.children if o.dep_ == "pobj" for a in resolver.actors(o)]
     return out
+
+
+def _sanctioner_before(before: list[Draft], targets: list[str]) -> list[str]:
+    """'following sanctions imposed in October against Lukoil': the passive names no sanctioning
+    party, the article has -- the first party of its last sanction on someone else, a state before
+    an agency (a state imposes the sanctions its agencies then license and extend)."""
+    parties = [
+        d.actors[0]
+        for d in reversed(before)
+        if d.type == "SANCTION" and d.actors and d.actors[0] not in targets
+    ]
+    states = [p for p in parties if country_code(p)]
+    return (states or parties)[:1]
 
 
 def _journey_of(noun: Token) -> Token | None:
@@ -701,11 +728,13 @@ def _hyphen_parties(resolver: Resolver, noun: Token) -> list[str]:
         return []
     by_text = {t.text: t for t in words}
     parties: list[str] = []
-    for part in parts:
-        tok = by_text.get(part.split()[-1]) if part else None
+    for at, part in enumerate(parts):
+        # the word at the hyphen: 'the Trump-Putin Alaska summit' joins Trump and Putin, not Alaska
+        word = (part.split()[-1] if at == 0 else part.split()[0]) if part else ""
+        tok = by_text.get(word) if word else None
         named = resolver.index.actor_of_token(tok.i) if tok is not None else None
         if named is None or "-" in named:
-            named = _hyphen_part(resolver, part.split()[-1]) if part else None
+            named = _hyphen_part(resolver, word) if word else None
         if named is None:
             return []  # a part that names nobody ('a Russia-friendly deal'): no list of parties
         if named not in parties:
@@ -789,6 +818,7 @@ _PLANNING_VERBS = LIGHT_VERBS & FUTURE_HEADS
 def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
     """(status or None when undecided, has_tense) from auxiliaries, control verbs and tense."""
     node = pred
+    came_from: Token | None = None
     for hop in range(_STATUS_HOPS):
         for child in node.children:
             low = child.lower_
@@ -800,6 +830,13 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
                         return "scheduled", True  # reported "will": 'said Iran would hold talks'
                     return "proposed", True
         lemma = _lemma(node)
+        if (
+            came_from is not None
+            and came_from.dep_ == "prep"
+            and came_from.lower_ in _CIRCUMSTANCE_PREPS
+            and node.tag_ in ("VBD", "VBN")
+        ):
+            return "occurred", True  # 'the deal was agreed at the Alaska summit': the summit was held
         if hop == 0 and lemma in _PLANNING_VERBS and node.pos_ in ("VERB", "AUX"):
             return "scheduled", True  # 'talks are planned for July', 'scheduled a meeting': ahead
         if hop == 0 and etype == "AGREE" and lemma in PROPOSE_HEADS:
@@ -828,6 +865,7 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
             break
         if node.dep_ == "conj" and node.head.tag_ in ("VBD", "VBN"):
             return "occurred", True
+        came_from = node
         node = node.head
     if pred.tag_ in ("VBZ", "VBP") and _future_time_clause(pred):
         return "scheduled", True
@@ -1325,7 +1363,9 @@ def _location(
         excluded |= {t.i for c in pred.children if c.dep_ == "dobj" for t in c.subtree}
     spine = {pred.i, trig.i, *(t.i for t in pred.ancestors), *(t.i for t in trig.ancestors)}
     for tok in sent:
-        if mask[tok.i] or tok.i in excluded or not _after_place_prep(resolver.doc, tok):
+        # 'the Alaska summit', 'the Geneva talks': a place that modifies the event noun is its place
+        modifies = trig.pos_ == "NOUN" and tok.dep_ == "compound" and tok.head.i == trig.i
+        if mask[tok.i] or tok.i in excluded or not (modifies or _after_place_prep(resolver.doc, tok)):
             continue
         if not lo <= tok.i < hi and _in_other_clause(tok, spine):
             continue  # 'a meeting in March after the teams wrapped up talks in Geneva': Geneva is theirs
@@ -1341,8 +1381,25 @@ def _location(
             continue
         score = abs(tok.i - pred.i) + (0 if lo <= tok.i < hi else 100)
         if best is None or score < best[0]:
-            best = (score, name)
+            best = (score, _venue_place(resolver, tok) if ntype == "FAC" else name)
     return best[1] if best else None
+
+
+def _venue_place(resolver: Resolver, tok: Token) -> str:
+    """The city or region a named venue is said to be in ('at Joint Base Elmendorf-Richardson in
+    Alaska' -> Alaska): outlets name the venue or the place, and the place is what they share."""
+    index = resolver.index
+    name = index.tok_name[tok.i]
+    span = [t for t in tok.sent if index.tok_name.get(t.i) == name and abs(t.i - tok.i) < 8]
+    for word in span:
+        for prep in word.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "near"):
+                continue
+            for place in prep.children:
+                place_name = index.tok_name.get(place.i)
+                if place.dep_ == "pobj" and place_name and index.name_type.get(place_name) in ("GPE", "LOC"):
+                    return place_name
+    return name
 
 
 def _mode(etype: str, mode: str | None, trig: Token, pred: Token, actors: list[str]) -> str | None:
@@ -1500,6 +1557,12 @@ def _consumed(doc: Doc, found: list[tuple[Token, str, str | None, Token]], reque
     return out
 
 
+def _names_a_city(resolver: Resolver, tok: Token) -> bool:
+    """The token names a city (a capital too): 'the Geneva talks', 'the Helsinki summit'."""
+    name = resolver.index.tok_name.get(tok.i)
+    return bool(name) and resolver.index.name_type.get(name) == "GPE" and country_code(name) is None
+
+
 def _is_city(resolver: Resolver, name: str) -> bool:
     """A place that is neither a country nor a capital standing for its government: never an actor."""
     index = resolver.index
@@ -1616,6 +1679,9 @@ def _sentence_drafts(
             partners = _event_anaphor_partner(pred, earlier + drafts, sent.start_char, agents)
         partners = [p for p in partners if not _is_city(resolver, p)]
         agents = [a for a in agents if not _is_city(resolver, a)]
+        agentless = pred.pos_ in ("NOUN", "PROPN") or (pred.dep_ == "acl" and pred.tag_ == "VBN")
+        if etype == "SANCTION" and not agents and partners and agentless:
+            agents = _sanctioner_before(earlier + drafts, partners)
         if pred.pos_ in ("NOUN", "PROPN") and not partners and etype in NEEDS_PARTNER and not hyphened:
             agents = []  # a clause subject alone does not make 'the call' an event; it may borrow one below
         actors = agents + [p for i, p in enumerate(partners) if p not in partners[:i]]

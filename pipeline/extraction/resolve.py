@@ -209,7 +209,10 @@ class Resolver:
             ]
             for child in via:
                 add(self.actors(child, depth + 1))
-            if not via:
+            loose = self.loose_appositive(tok) if not via else None
+            if loose is not None:
+                add(self.actors(loose, depth + 1))
+            elif not via:
                 role = self.role(tok) or self.org_anaphor(tok)
                 if role:
                     add([self.actor_of(role)])
@@ -222,6 +225,33 @@ class Resolver:
             if child.dep_ == "conj" or appos_entity:
                 add(self.actors(child, depth + 1))
         return out
+
+    def loose_appositive(self, tok: Token) -> Token | None:
+        """The person a common noun is set beside when the parse hung the name elsewhere:
+        "a meeting with his arch-foe, Russian President Vladimir Putin" (Putin parsed as a
+        modifier of the verb).  Only a comma and title words may lie between, the name must end
+        its phrase, and a name that is a clause's subject ("his rival, Putin, said") is not one."""
+        if tok.pos_ != "NOUN" or tok.i + 2 >= tok.sent.end or self.doc[tok.i + 1].text != ",":
+            return None
+        if any(c.dep_ in ("appos", "conj") for c in tok.children):
+            return None
+        for j in range(tok.i + 2, min(tok.i + 7, tok.sent.end)):
+            cand = self.doc[j]
+            name = self.index.tok_name.get(j)
+            if name and self.index.name_type.get(name) == "PERSON":
+                end = j
+                while end + 1 < tok.sent.end and self.index.tok_name.get(end + 1) == name:
+                    end += 1
+                root = self.doc[end]
+                after = self.doc[end + 1] if end + 1 < tok.sent.end else None
+                if root.dep_ in _SUBJ or (after is not None and not after.is_punct):
+                    return None
+                if root.head.i <= tok.i or root.head.i > end:  # hung outside the name's own phrase
+                    return root
+                return None
+            if cand.is_punct or cand.pos_ not in ("PROPN", "ADJ", "NOUN", "DET"):
+                return None
+        return None
 
     def _modifier_actors(self, tok: Token, depth: int) -> list[str]:
         """Actors named inside a common-noun phrase: 'Russian officials', 'representatives from Ukraine'."""

@@ -119,6 +119,11 @@ CANCEL_VERBS: frozenset[str] = frozenset(
     {"cancel", "postpone", "scrap", "suspend", "delay", "abandon", "skip", "drop", "shelve", "retract"}
 )
 
+#: Nouns of evidence that 'no' denies, with the act they are about: 'there was no indication he met X'.
+EVIDENCE_NOUNS: frozenset[str] = frozenset(
+    {"indication", "sign", "evidence", "suggestion", "confirmation", "proof", "hint", "word"}
+)
+
 #: Nouns whose to-clause is a capacity, not an act ('the ability to produce a weapon and threaten X').
 ABILITY_NOUNS: frozenset[str] = frozenset({"ability", "capability", "capacity", "means"})
 
