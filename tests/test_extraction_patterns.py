@@ -1278,3 +1278,19 @@ def test_a_one_word_organisation_the_model_tagged_once_is_found_again(nlp: Langu
     assert "Kivilux" in tagged and [doc[s:e].text for s, e, _, _ in _propagate_orgs(doc, raw)].count(
         "Kivilux"
     ) == doc.text.count("Kivilux")
+
+
+def test_talks_summed_up_over_several_places_are_no_meeting_but_name_the_series(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Talks between Finland and Estonia, held in Helsinki, Geneva and Rome, have yet to bear fruit.\n\n"
+        "A new round of talks is scheduled for June.\n\n"
+        "Alexander Stubb met Kristen Michal on May 4 amid concerns about strikes in Helsinki and Geneva.",
+        published=dt.date(2025, 5, 19),
+    )
+    consults = [e for e in ex.events if e.type.value == "CONSULT"]
+    assert not [e for e in consults if e.status.value == "occurred" and "Rome" in e.evidence.text]
+    planned = [e for e in consults if e.month == "2025-06"]  # the series' parties
+    assert planned and set(planned[0].actors) == {"Finland", "Estonia"}, [e.actors for e in consults]
+    # places of another clause ('concerns about strikes in A and B') do not make a meeting a summary
+    assert [e for e in consults if e.date == dt.date(2025, 5, 4)]

@@ -147,6 +147,7 @@ class Draft:
     tok: int
     confidence: float
     month: str | None = None  # 'YYYY-MM' where the clause fixes a month but no day
+    summary: bool = False  # several occasions summed up: context for what follows, not an event
 
 
 def _lemma(tok: Token) -> str:
@@ -1385,6 +1386,45 @@ def _location(
     return best[1] if best else None
 
 
+def _in_several_places(resolver: Resolver, pred: Token, trig: Token) -> bool:
+    """The act is placed in two or more coordinated places: one meeting is held in one place."""
+    index = resolver.index
+    for root in {pred, trig}:
+        for tok in root.subtree:
+            name = index.tok_name.get(tok.i)
+            if not name or index.name_type.get(name) not in ("GPE", "LOC", "FAC"):
+                continue
+            prep = tok.head
+            if tok.dep_ != "pobj" or prep.lower_ not in ("in", "at"):
+                continue
+            if not _places_the_act(prep.head, pred, trig):
+                continue  # 'met X amid concerns about attacks in Paris and Brussels': not the meeting's
+            places = {name} | {
+                index.tok_name[c.i]
+                for c in tok.conjuncts
+                if c.i in index.tok_name and index.name_type.get(index.tok_name[c.i]) in ("GPE", "LOC", "FAC")
+            }
+            if len(places) >= 2:
+                return True
+    return False
+
+
+def _places_the_act(held: Token, pred: Token, trig: Token) -> bool:
+    """A place phrase on ``held`` places the act: ``held`` is the predicate, the trigger, a
+    participle on them ('talks held in ...') or a noun inside the event noun's phrase
+    ('negotiations between officials in Geneva and Abu Dhabi')."""
+    if held in (pred, trig) or (held.dep_ == "acl" and held.head in (pred, trig)):
+        return True
+    if trig.pos_ != "NOUN":
+        return False
+    node = held
+    while node is not trig and node.head is not node:
+        if node.pos_ in ("VERB", "AUX"):
+            return False
+        node = node.head
+    return node is trig
+
+
 def _venue_place(resolver: Resolver, tok: Token) -> str:
     """The city or region a named venue is said to be in ('at Joint Base Elmendorf-Richardson in
     Alaska' -> Alaska): outlets name the venue or the place, and the place is what they share."""
@@ -1695,6 +1735,9 @@ def _sentence_drafts(
         elif status == "scheduled" and day and published and day < published:
             status = "occurred"
         location = _location(resolver, sent, pred, trig, actors, mask, etype)
+        # 'talks held in Geneva, Abu Dhabi and Miami': rounds summed up, not one meeting (kept for
+        # what follows: 'a new round of talks' is of that series)
+        summary = etype == "CONSULT" and status == "occurred" and _in_several_places(resolver, pred, trig)
         if not actors and etype == "CONSULT":
             actors = _series_parties(trig, earlier + drafts)
         if not actors:
@@ -1767,6 +1810,7 @@ def _sentence_drafts(
                 month=None
                 if day
                 else _pick_month(dates, trig, pred, published, _direction(status), mask, etype),
+                summary=summary,
             )
         )
     for trig, etype, mode, _pred, day, location in pending:
@@ -2046,7 +2090,7 @@ def extract_events(
         published_at=article.published_at,
     )
     events: list[Event] = []
-    for d in _dedupe(drafts):
+    for d in _dedupe([d for d in drafts if not d.summary]):
         evidence = doc_text(doc)[d.sent_start : d.sent_end]
         stripped = evidence.strip()
         offset = d.sent_start + evidence.find(stripped)
