@@ -1294,3 +1294,24 @@ def test_talks_summed_up_over_several_places_are_no_meeting_but_name_the_series(
     assert planned and set(planned[0].actors) == {"Finland", "Estonia"}, [e.actors for e in consults]
     # places of another clause ('concerns about strikes in A and B') do not make a meeting a summary
     assert [e for e in consults if e.date == dt.date(2025, 5, 4)]
+
+
+def test_the_state_that_brokers_talks_takes_part_in_them(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        in_article("The first day of US-brokered Finland-Estonia talks in Geneva ended on Monday."),
+    )
+    talks = only_event(ex, "CONSULT")
+    assert talks.actors == ["Finland", "Estonia", "United States"] and talks.location == "Geneva"
+    led = run(nlp, in_article("Turkish-mediated talks between Finland and Estonia ended on Monday."))
+    assert set(only_event(led, "CONSULT").actors) == {"Finland", "Estonia", "Turkey"}
+
+
+def test_a_known_place_coordinated_with_a_tagged_one_is_a_place(nlp: Language) -> None:
+    from pipeline.extraction.entities import _coordinated_places
+
+    doc = nlp("Officials from Helsinki and Kyiv met on Monday.")
+    raw = [(t.i, t.i + 1, "GPE", "") for t in doc if t.text == "Helsinki"]
+    added = {doc[s:e].text for s, e, _, _ in _coordinated_places(doc, raw)} - {"Helsinki"}
+    assert added == {"Kyiv"}
+    assert _coordinated_places(doc, []) == []

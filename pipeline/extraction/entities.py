@@ -24,6 +24,7 @@ from pipeline.extraction.lexicon import (
     ADMIN_AREA_WORDS,
     ANONYMOUS_SOURCES,
     ENTITY_LABELS,
+    GROUP_NOUNS,
     INSTITUTIONS,
     JUNK_WORDS,
     NAME_PARTICLES,
@@ -197,6 +198,12 @@ def _is_place_use(doc: Doc, start: int, end: int) -> bool:
         return False  # "Washington's line", "the Kiev regime": the capital qualifies another noun
     if last.dep_ == "dobj" and last.head.lower_ in PLACE_WORDS:
         return True
+    node = last
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    prep = node.head
+    if node.dep_ == "pobj" and prep.lower_ == "from" and prep.head.lemma_.lower() in GROUP_NOUNS:
+        return False  # "envoys from Moscow and Kyiv": who they act for, not where they are
     j = start - 1
     while j >= 0 and (doc[j].pos_ == "DET" or doc[j].lower_ == "the"):
         j -= 1
@@ -391,6 +398,21 @@ def _propagate_orgs(doc: Doc, raw: list[tuple[int, int, str, str]]) -> list[tupl
     return sorted(raw + extra) if extra else raw
 
 
+def _coordinated_places(doc: Doc, raw: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """'envoys from Moscow and Kyiv': a place the gazetteer knows, coordinated with a place the
+    model tagged, is a place too, though the model left it out."""
+    covered = {i for s, e, _, _ in raw for i in range(s, e)}
+    extra = []
+    for _start, e, label, _ in raw:
+        if label != "GPE":
+            continue
+        for conj in doc[e - 1].conjuncts:
+            if conj.i not in covered and conj.pos_ == "PROPN" and is_place(conj.text):
+                extra.append((conj.i, conj.i + 1, "GPE", ""))
+                covered.add(conj.i)
+    return sorted(raw + extra) if extra else raw
+
+
 def _company_like(doc: Doc, start: int, end: int) -> bool:
     return end - start >= 2 and doc[end - 1].lower_ in ORG_WORDS
 
@@ -571,7 +593,8 @@ def extract_entities(article: Article, doc: Doc) -> EntityIndex:
         for s, e, lab, _ in raw
         if lab == "PERSON" and not _company_like(doc, s, e)
     }
-    raw = _apply_acronyms(doc, _propagate_orgs(doc, _propagate_people(doc, raw, person_keys)))
+    raw = _propagate_orgs(doc, _coordinated_places(doc, _propagate_people(doc, raw, person_keys)))
+    raw = _apply_acronyms(doc, raw)
     acronyms = _acronyms(doc, raw)
     # Family name first ("Kang Yu-jung" ... "Kang said"): a lone first word of a known name is that person.
     name_keys = person_keys | {

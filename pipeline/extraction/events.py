@@ -540,6 +540,7 @@ def _partners(
     if trig.tag_ == "JJ":
         allowed |= {"to"}  # 'opposed to X': an adjective's object is its preposition's
     out: list[str] = []
+    brokers: list[str] = []
     if trig.pos_ == "ADP":  # 'is against Russia': the preposition's object
         out += [a for c in trig.children if c.dep_ == "pobj" for a in resolver.actors(c)]
     roots = [trig] if pred is trig else [trig, pred]
@@ -589,7 +590,11 @@ def _partners(
                 and child.dep_ in ("poss", "compound", "amod", "nmod")
                 and not (child.dep_ == "compound" and _names_a_city(resolver, child))  # 'the Helsinki summit'
             ):
-                out.extend(resolver.actors(child))
+                broker = resolver.mediator(child) if child.dep_ == "amod" else None
+                if broker is not None:
+                    brokers.append(broker)  # 'US-brokered talks between X and Y': the broker after them
+                else:
+                    out.extend(resolver.actors(child))
             if prep and prep not in allowed and prep != "for" and not amount:
                 continue  # ('$2 billion in aid to Ukraine', 'shipments of aid to X': an amount's substance)
             marked = child.dep_ == "advcl" and any(m.lower_ == "for" for m in child.children)
@@ -604,7 +609,7 @@ def _partners(
     if journey is not None:  # 'flew to Beijing for a state visit': the host is where the journey goes
         for prep in (c for c in journey.children if c.dep_ == "prep" and c.lower_ == "to"):
             out += [a for o in prep.children if o.dep_ == "pobj" for a in resolver.actors(o)]
-    return out
+    return out + brokers
 
 
 def _sanctioner_before(before: list[Draft], targets: list[str]) -> list[str]:
@@ -724,7 +729,15 @@ def _hyphen_parties(resolver: Resolver, noun: Token) -> list[str]:
         (t for t in noun.subtree if t.i < noun.i and t.dep_ in ("compound", "amod", "nmod", "punct")),
         key=lambda t: t.i,
     )
-    parts = [p.strip() for p in "".join(t.text_with_ws for t in words).split("-")]
+    chunks = "".join(t.text_with_ws for t in words).split()
+    # the chain nearest the noun ('US-brokered Ukraine-Russia talks': Ukraine-Russia); a name of
+    # two words closes it ('the China-South Korea summit')
+    at = max((k for k, chunk in enumerate(chunks) if "-" in chunk.strip("-")), default=None)
+    if at is None:
+        return []
+    parts = [p.strip() for p in " ".join(chunks[at : at + 2]).split("-")]
+    if len(chunks) > at + 1 and not country_code(parts[-1]):
+        parts = [*parts[:-1], parts[-1].split()[0]]  # 'Trump-Putin Alaska': the word at the hyphen
     if len(parts) < 2:
         return []
     by_text = {t.text: t for t in words}
@@ -762,18 +775,18 @@ _SERIES_WORDS = frozenset(
 )
 
 
-def _series_parties(noun: Token, earlier: list[Draft]) -> list[str]:
+def _series_parties(noun: Token, earlier: list[Draft], location: str | None = None) -> list[str]:
     """'Another round of talks was held', 'a new round of talks is set': a round of a series already
-    reported names no parties; they are those of the article's last talks that had two or more."""
+    reported names no parties; they are those of the article's last talks that had two or more --
+    held where this round is, when it says where ('a new round began in Abu Dhabi')."""
     head = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
     if head is None or _lemma(head) not in _SERIES_HEADS:
         return []
     if not any(c.dep_ in ("det", "amod") and c.lower_ in _SERIES_WORDS for c in head.children):
         return []
-    for draft in reversed(earlier):
-        if draft.type == "CONSULT" and len(draft.actors) >= 2:
-            return list(draft.actors)
-    return []
+    talks = [d for d in reversed(earlier) if d.type == "CONSULT" and len(d.actors) >= 2 and d.tok != noun.i]
+    there = [d for d in talks if location and d.location == location]
+    return list((there or talks)[0].actors) if talks else []
 
 
 def _group_subject(resolver: Resolver, pred: Token) -> bool:
@@ -1739,7 +1752,7 @@ def _sentence_drafts(
         # what follows: 'a new round of talks' is of that series)
         summary = etype == "CONSULT" and status == "occurred" and _in_several_places(resolver, pred, trig)
         if not actors and etype == "CONSULT":
-            actors = _series_parties(trig, earlier + drafts)
+            actors = _series_parties(trig, earlier + drafts, location)
         if not actors:
             own = _own_date(dates, trig, published, direction) if trig.pos_ == "NOUN" else None
             if trig.pos_ == "NOUN" and (own or location):

@@ -567,6 +567,11 @@ PLACE_INSTITUTIONS: frozenset[str] = frozenset(
     {"White House", "Kremlin", "Downing Street", "Elysee", "Pentagon"}
 )
 
+#: Participles that make the state before them a party of the talks it runs ('US-led talks').
+MEDIATION_PARTICIPLES: frozenset[str] = frozenset(
+    {"brokered", "led", "mediated", "sponsored", "hosted", "organised", "organized", "facilitated"}
+)
+
 #: Nouns for people acting for a state: a demonym on them names the state ('Turkish diplomats').
 GROUP_NOUNS: frozenset[str] = frozenset(
     {

@@ -16,6 +16,7 @@ from pipeline.extraction.lexicon import (
     GOVERNMENT_NOUNS,
     GROUP_NOUNS,
     INTENTION_NOUNS,
+    MEDIATION_PARTICIPLES,
     ORG_ANAPHORS,
     ORG_PAIR_WORDS,
     PAIR_WORDS,
@@ -210,7 +211,10 @@ class Resolver:
             for child in via:
                 add(self.actors(child, depth + 1))
             loose = self.loose_appositive(tok) if not via else None
-            if loose is not None:
+            broker = self.mediator(tok) if not via and tok.dep_ == "amod" else None
+            if broker is not None:
+                add([broker])
+            elif loose is not None:
                 add(self.actors(loose, depth + 1))
             elif not via:
                 role = self.role(tok) or self.org_anaphor(tok)
@@ -225,6 +229,19 @@ class Resolver:
             if child.dep_ == "conj" or appos_entity:
                 add(self.actors(child, depth + 1))
         return out
+
+    def mediator(self, tok: Token) -> str | None:
+        """The state a mediation participle names: 'US-led negotiations', 'U.S.-brokered talks',
+        'Turkish-mediated talks' (the broker takes part in the talks it brokers)."""
+        head, _, participle = tok.text.rpartition("-")
+        if not (head and participle.lower() in MEDIATION_PARTICIPLES):
+            head = ""
+            if tok.lower_ in MEDIATION_PARTICIPLES and tok.i >= 2 and self.doc[tok.i - 1].text == "-":
+                before = self.doc[tok.i - 2]
+                name = self.index.tok_name.get(before.i)
+                head = self.actor_of(name) if name else before.text
+        code = (country_code(head) or demonym_code(head)) if head else None
+        return country_name(code) if code else None
 
     def loose_appositive(self, tok: Token) -> Token | None:
         """The person a common noun is set beside when the parse hung the name elsewhere:
