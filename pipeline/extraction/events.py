@@ -742,9 +742,9 @@ def _hyphen_parties(resolver: Resolver, noun: Token) -> list[str]:
         return []
     by_text = {t.text: t for t in words}
     parties: list[str] = []
-    for at, part in enumerate(parts):
+    for position, part in enumerate(parts):
         # the word at the hyphen: 'the Trump-Putin Alaska summit' joins Trump and Putin, not Alaska
-        word = (part.split()[-1] if at == 0 else part.split()[0]) if part else ""
+        word = (part.split()[-1] if position == 0 else part.split()[0]) if part else ""
         tok = by_text.get(word) if word else None
         named = resolver.index.actor_of_token(tok.i) if tok is not None else None
         if named is None or "-" in named:
