@@ -1315,3 +1315,13 @@ def test_a_known_place_coordinated_with_a_tagged_one_is_a_place(nlp: Language) -
     added = {doc[s:e].text for s, e, _, _ in _coordinated_places(doc, raw)} - {"Helsinki"}
     assert added == {"Kyiv"}
     assert _coordinated_places(doc, []) == []
+
+
+def test_a_second_meeting_is_of_the_series_just_reported(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        "Officials from Finland and Estonia held talks in Tallinn on May 2.\n\n"
+        "A second meeting between senior officials in Helsinki later that week failed to settle the dispute.",
+    )
+    second = [e for e in ex.events if e.type.value == "CONSULT" and e.location == "Helsinki"]
+    assert second and set(second[0].actors) == {"Finland", "Estonia"}, [e.actors for e in ex.events]

@@ -776,12 +776,12 @@ _SERIES_WORDS = frozenset(
 
 
 def _series_parties(noun: Token, earlier: list[Draft], location: str | None = None) -> list[str]:
-    """'Another round of talks was held', 'a new round of talks is set': a round of a series already
-    reported names no parties; they are those of the article's last talks that had two or more --
-    held where this round is, when it says where ('a new round began in Abu Dhabi')."""
+    """'Another round of talks was held', 'a new round of talks is set', 'a second meeting': a round
+    of a series already reported names no parties; they are those of the article's last talks that
+    had two or more -- held where this round is, when it says where ('a new round began in Abu Dhabi')."""
     head = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
     if head is None or _lemma(head) not in _SERIES_HEADS:
-        return []
+        head = noun  # 'a second meeting between senior leaders', 'another summit'
     if not any(c.dep_ in ("det", "amod") and c.lower_ in _SERIES_WORDS for c in head.children):
         return []
     talks = [d for d in reversed(earlier) if d.type == "CONSULT" and len(d.actors) >= 2 and d.tok != noun.i]
