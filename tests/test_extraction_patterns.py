@@ -1325,3 +1325,16 @@ def test_a_second_meeting_is_of_the_series_just_reported(nlp: Language) -> None:
     )
     second = [e for e in ex.events if e.type.value == "CONSULT" and e.location == "Helsinki"]
     assert second and set(second[0].actors) == {"Finland", "Estonia"}, [e.actors for e in ex.events]
+
+
+def test_a_demand_for_someone_to_act_names_its_maker_and_who_is_asked(nlp: Language) -> None:
+    own = run(nlp, in_article("Finland renewed its demand for Estonia to hold a referendum."))
+    demand = only_event(own, "REQUEST")
+    assert demand.actors == ["Finland", "Estonia"] and demand.recipient == "Estonia"
+    named = run(
+        nlp,
+        in_article(
+            "Michal says he could consider another Finnish demand - for Estonia to hold an election soon."
+        ),
+    )
+    assert only_event(named, "REQUEST").actors == ["Finland", "Estonia"]

@@ -605,11 +605,29 @@ def _partners(
             )
             if child.dep_ in ("prep", "pobj", "dobj", "xcomp", "ccomp", "pcomp", "acl") or marked:
                 stack.append((child, depth + 1))
+    if etype == "REQUEST" and trig.pos_ == "NOUN":
+        out += [a for a in _asked_of(resolver, trig) if a not in out]
     journey = _journey_of(trig) if trig.pos_ == "NOUN" and not out else None
     if journey is not None:  # 'flew to Beijing for a state visit': the host is where the journey goes
         for prep in (c for c in journey.children if c.dep_ == "prep" and c.lower_ == "to"):
             out += [a for o in prep.children if o.dep_ == "pobj" for a in resolver.actors(o)]
     return out + brokers
+
+
+def _asked_of(resolver: Resolver, noun: Token) -> list[str]:
+    """'its demand for Estonia to hold a referendum', 'another US demand - for Ukraine to hold an
+    election': who is to do what is demanded, read off the words (the parse hangs 'to hold' anywhere)."""
+    doc, i = resolver.doc, noun.i + 1
+    while i < noun.sent.end and doc[i].text in ("-", "\u2013", "\u2014", ","):
+        i += 1
+    if i >= noun.sent.end or doc[i].lower_ != "for":
+        return []
+    j = i + 1
+    while j < noun.sent.end and (doc[j].pos_ == "DET" or resolver.index.tok_name.get(j)):
+        j += 1
+    if j + 1 >= noun.sent.end or doc[j].lower_ != "to" or doc[j + 1].pos_ not in ("VERB", "AUX"):
+        return []
+    return [a for k in range(i + 1, j) for a in resolver.actors(doc[k]) if k in resolver.index.tok_name][:1]
 
 
 def _sanctioner_before(before: list[Draft], targets: list[str]) -> list[str]:
@@ -651,6 +669,15 @@ def _agents(resolver: Resolver, trig: Token, pred: Token, etype: str) -> list[st
     if pred.pos_ in ("NOUN", "PROPN"):
         # 'Russia's demand', 'his refusal to cede': the possessor made the demand or the refusal.
         owners = [a for c in pred.children if c.dep_ == "poss" for a in resolver.actors(c)]
+        if not owners and etype in SPEECH_ACTS:
+            # 'another US demand', 'the Russian demand': the state named on the noun made it
+            owners = [
+                a
+                for c in pred.children
+                if c.dep_ in ("compound", "amod") and c.i < pred.i
+                for a in resolver.actors(c)
+                if country_code(a)
+            ]
         if owners or _lemma(pred) in POSSESSED_NOUNS:
             return owners
         return _clause_agents(resolver, pred)

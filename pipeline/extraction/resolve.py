@@ -193,6 +193,9 @@ class Resolver:
         elif tok.lower_ == "it":
             actor = self.it_actor(tok)
             add([actor] if actor else [])
+        elif tok.lower_ == "its" and tok.dep_ == "poss":
+            actor = self.its_owner(tok)
+            add([actor] if actor else [])
         elif tok.lower_ in PAIR_WORDS and self._is_pair_phrase(tok):
             add(self.pair(tok))
         else:
@@ -335,6 +338,20 @@ class Resolver:
                     return names[0]
                 return None
         return None
+
+    def its_owner(self, tok: Token) -> str | None:
+        """'Finland renewed its demand': 'its' is the state or body that is the subject of the verb
+        its noun hangs from."""
+        node = tok.head
+        while node.dep_ in ("dobj", "pobj", "prep", "conj") and node.head is not node:
+            node = node.head
+        if node.pos_ not in ("VERB", "AUX"):
+            return None
+        subj = self.subject_of(node)
+        if subj is None or subj.i == tok.i:
+            return None
+        names = self.actors(subj, depth=6)
+        return names[0] if len(names) == 1 and self.index.name_type.get(names[0]) != "PERSON" else None
 
     def org_anaphor(self, tok: Token) -> str | None:
         """'the bloc', 'the alliance', 'the Palestinian group': the latest organisation named before."""
