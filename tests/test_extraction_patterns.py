@@ -1338,3 +1338,13 @@ def test_a_demand_for_someone_to_act_names_its_maker_and_who_is_asked(nlp: Langu
         ),
     )
     assert only_event(named, "REQUEST").actors == ["Finland", "Estonia"]
+
+
+def test_the_way_out_being_a_meeting_makes_it_a_proposal(nlp: Language) -> None:
+    wanted = run(
+        nlp,
+        in_article("Officials say the only way to end the dispute is a meeting between Finland and Estonia."),
+    )
+    assert only_event(wanted, "CONSULT").status.value == "proposed"
+    held = run(nlp, in_article("The result was a meeting between Finland and Estonia on Monday."))
+    assert only_event(held, "CONSULT").status.value == "occurred"

@@ -78,6 +78,7 @@ from pipeline.extraction.triggers import (
     PRESSURE_WORDS,
     PROPOSE_HEADS,
     PURPOSE_NOUNS,
+    REMEDY_NOUNS,
     REPORTED_FUTURE_ONLY,
     RESCHEDULE_VERBS,
     SPEECH_ACTS,
@@ -878,6 +879,10 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
             and node.tag_ in ("VBD", "VBN")
         ):
             return "occurred", True  # 'the deal was agreed at the Alaska summit': the summit was held
+        if hop == 0 and node.dep_ == "attr" and _lemma(node.head) == "be":
+            subj = next((c for c in node.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and _lemma(subj) in REMEDY_NOUNS:
+                return "proposed", True  # 'the only way to break the deadlock is a meeting': wanted
         if hop == 0 and lemma in _PLANNING_VERBS and node.pos_ in ("VERB", "AUX"):
             return "scheduled", True  # 'talks are planned for July', 'scheduled a meeting': ahead
         if hop == 0 and etype == "AGREE" and lemma in PROPOSE_HEADS:

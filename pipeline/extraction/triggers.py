@@ -124,6 +124,11 @@ EVIDENCE_NOUNS: frozenset[str] = frozenset(
     {"indication", "sign", "evidence", "suggestion", "confirmation", "proof", "hint", "word"}
 )
 
+#: Subjects of 'X is a meeting' that make the meeting a proposal: 'the only way out is a meeting'.
+REMEDY_NOUNS: frozenset[str] = frozenset(
+    {"way", "solution", "option", "answer", "key", "aim", "goal", "idea", "hope", "path", "step"}
+)
+
 #: Nouns whose to-clause is a capacity, not an act ('the ability to produce a weapon and threaten X').
 ABILITY_NOUNS: frozenset[str] = frozenset({"ability", "capability", "capacity", "means"})
 
