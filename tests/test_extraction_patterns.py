@@ -1348,3 +1348,15 @@ def test_the_way_out_being_a_meeting_makes_it_a_proposal(nlp: Language) -> None:
     assert only_event(wanted, "CONSULT").status.value == "proposed"
     held = run(nlp, in_article("The result was a meeting between Finland and Estonia on Monday."))
     assert only_event(held, "CONSULT").status.value == "occurred"
+
+
+def test_handing_back_the_dead_is_an_exchange_between_the_two_states(nlp: Language) -> None:
+    ex = run(
+        nlp,
+        in_article(
+            "Estonia announced that it had returned the bodies of 40 killed Finnish soldiers to Finland, "
+            "while Tallinn received 5 Estonian bodies in exchange."
+        ),
+    )
+    swap = only_event(ex, "COOPERATE")
+    assert set(swap.actors) == {"Estonia", "Finland"} and swap.mode == "exchange"

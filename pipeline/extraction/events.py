@@ -86,7 +86,7 @@ from pipeline.extraction.triggers import (
     TRAVEL_VERBS,
     WARNING_NOUNS,
 )
-from pipeline.geography import country_code, country_name
+from pipeline.geography import country_code, country_name, demonym_code
 from schemas.records import Article, ArticleRef, Event, EventStatus, PloverType, Quote, QuoteRef, Span
 
 _T = TypeVar("_T")
@@ -629,6 +629,25 @@ def _asked_of(resolver: Resolver, noun: Token) -> list[str]:
     if j + 1 >= noun.sent.end or doc[j].lower_ != "to" or doc[j + 1].pos_ not in ("VERB", "AUX"):
         return []
     return [a for k in range(i + 1, j) for a in resolver.actors(doc[k]) if k in resolver.index.tok_name][:1]
+
+
+def _nationals_of(resolver: Resolver, verb: Token) -> list[str]:
+    """'returned the bodies of 1,000 Ukrainian soldiers': the state whose people are handed over is
+    the other party of the exchange (when the parse loses 'to Ukraine')."""
+    out: list[str] = []
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
+        for tok in obj.subtree:
+            code = demonym_code(tok.text) if tok.pos_ in ("ADJ", "PROPN") else None
+            name = country_name(code) if code else None
+            if name and name not in out:
+                out.append(name)
+    if not out:  # the parse may hang the people on a verb of their own ('1,000 killed Ukrainian soldiers')
+        for tok in verb.subtree:
+            code = demonym_code(tok.text) if tok.dep_ == "amod" else None
+            name = country_name(code) if code else None
+            if name and name not in out:
+                out.append(name)
+    return out
 
 
 def _sanctioner_before(before: list[Draft], targets: list[str]) -> list[str]:
@@ -1765,6 +1784,8 @@ def _sentence_drafts(
         partners = [p for p in partners if not _is_city(resolver, p)]
         agents = [a for a in agents if not _is_city(resolver, a)]
         agentless = pred.pos_ in ("NOUN", "PROPN") or (pred.dep_ == "acl" and pred.tag_ == "VBN")
+        if etype == "COOPERATE" and mode == "exchange" and not partners:
+            partners = [p for p in _nationals_of(resolver, trig) if p not in agents][:1]
         if etype == "SANCTION" and not agents and partners and agentless:
             agents = _sanctioner_before(earlier + drafts, partners)
         if pred.pos_ in ("NOUN", "PROPN") and not partners and etype in NEEDS_PARTNER and not hyphened:

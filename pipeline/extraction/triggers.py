@@ -188,7 +188,7 @@ PARTNER_DEPS: dict[str, frozenset[str]] = {
     "CONSULT": frozenset({"dobj", "with", "between", "among", "to", "of", "and", "include", "agent"}),
     "AGREE": frozenset({"with", "between", "agent"}),
     "SUPPORT": frozenset({"dobj"}),
-    "COOPERATE": frozenset({"with"}),
+    "COOPERATE": frozenset({"with", "to", "between"}),  # 'returned the bodies ... to Ukraine'
     "AID": frozenset({"to", "dobj", "dative", "for"}),
     "RETREAT": frozenset({"from", "to"}),  # withdraw from X, cede land to X
     "REQUEST": frozenset({"on", "dobj", "against"}),
