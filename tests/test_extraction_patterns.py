@@ -1360,3 +1360,20 @@ def test_handing_back_the_dead_is_an_exchange_between_the_two_states(nlp: Langua
     )
     swap = only_event(ex, "COOPERATE")
     assert set(swap.actors) == {"Estonia", "Finland"} and swap.mode == "exchange"
+
+
+def test_a_demand_that_it_act_asks_the_state_the_sentence_is_about(nlp: Language) -> None:
+    ex = run(nlp, in_article("Estonia rejects Finland's demand that it cede the remainder of its islands."))
+    demand = only_event(ex, "REQUEST")
+    assert demand.actors == ["Finland", "Estonia"] and demand.recipient == "Estonia"
+
+
+def test_walking_a_verbless_fragment_up_to_its_root_ends(nlp: Language) -> None:
+    from pipeline.extraction.events import _places_the_act
+
+    doc = nlp("Talks between officials in Geneva and Rome")
+    root = next(t for t in doc if t.dep_ == "ROOT")
+    other = next(t for t in doc if t.text == "Geneva")
+    assert root.pos_ == "NOUN"  # no verb on the way up: the walk must stop at the root
+    assert _places_the_act(root, other, other) is False
+    assert _places_the_act(other, root, root) is True

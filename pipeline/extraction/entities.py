@@ -199,7 +199,7 @@ def _is_place_use(doc: Doc, start: int, end: int) -> bool:
     if last.dep_ == "dobj" and last.head.lower_ in PLACE_WORDS:
         return True
     node = last
-    while node.dep_ == "conj" and node.head is not node:
+    while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head
     prep = node.head
     if node.dep_ == "pobj" and prep.lower_ == "from" and prep.head.lemma_.lower() in GROUP_NOUNS:
@@ -211,7 +211,7 @@ def _is_place_use(doc: Doc, start: int, end: int) -> bool:
         return True
     node = last
     for _ in range(4):  # "talks in Geneva, Abu Dhabi and Miami": a conjunct of a place
-        if node.dep_ != "conj" or node.head is node:
+        if node.dep_ != "conj" or node.head.i == node.i:
             break
         node = node.head
     return node is not last and node.dep_ == "pobj" and node.head.lower_ in PLACE_WORDS

@@ -304,7 +304,7 @@ def _act_done_to_pressure(tok: Token) -> Token | None:
     for _ in range(6):
         if act.pos_ in ("VERB", "AUX") and act.dep_ not in ("pcomp", "acl", "amod"):
             break
-        if act.head is act:
+        if act.head.i == act.i:
             return None
         act = act.head  # 'the process of selling ... in an attempt': up to the clause's verb
     else:
@@ -503,7 +503,7 @@ def _clause_agents(resolver: Resolver, noun: Token) -> list[str]:
     """Subject of the clause an event noun hangs from: 'arrived after a meeting with X', 'open to
     talks', 'has offered a meeting with X' (the object of a proposal)."""
     first = noun
-    while first.dep_ == "conj" and first.head is not first:
+    while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head  # 'offered a truce and a meeting with X'
     if first.dep_ == "dobj" and _lemma(first.head) in PROPOSE_HEADS:
         subj = resolver.subject_of(first.head)
@@ -513,7 +513,7 @@ def _clause_agents(resolver: Resolver, noun: Token) -> list[str]:
         return []
     node = prep.head
     for _ in range(3):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
             break
         node = node.head
     if node.pos_ not in ("VERB", "AUX"):
@@ -544,7 +544,7 @@ def _partners(
     brokers: list[str] = []
     if trig.pos_ == "ADP":  # 'is against Russia': the preposition's object
         out += [a for c in trig.children if c.dep_ == "pobj" for a in resolver.actors(c)]
-    roots = [trig] if pred is trig else [trig, pred]
+    roots = [trig] if pred.i == trig.i else [trig, pred]
     stack = [(r, 0) for r in roots]
     if trig.pos_ == "NOUN":  # 'a summit and a state dinner with Xi': the parties of both
         stack += [(c, 1) for c in trig.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
@@ -569,12 +569,12 @@ def _partners(
                 continue
             prep = _lemma(child) if child.dep_ == "prep" else ("agent" if child.dep_ == "agent" else "")
             amount = prep in ("in", "of") and node.dep_ == "dobj" and etype in ("AID", "SANCTION")
-            if prep == "of" and not (node is trig and trig.pos_ == "NOUN") and not amount:
+            if prep == "of" and not (node.i == trig.i and trig.pos_ == "NOUN") and not amount:
                 continue
             if child.dep_ in ("dobj", "dative") and (child.dep_ in allowed or "dobj" in allowed):
                 direct = (
                     etype == "REQUEST"
-                    and node is pred
+                    and node.i == pred.i
                     and not any(c.dep_ in ("xcomp", "ccomp") for c in pred.children)
                 )
                 found = _direct_actors(resolver, child) if direct else resolver.actors(child)
@@ -586,7 +586,7 @@ def _partners(
                     if pobj.dep_ == "pobj":
                         out.extend(resolver.actors(pobj))
             elif (
-                node is trig
+                node.i == trig.i
                 and trig.pos_ == "NOUN"
                 and child.dep_ in ("poss", "compound", "amod", "nmod")
                 and not (child.dep_ == "compound" and _names_a_city(resolver, child))  # 'the Helsinki summit'
@@ -617,7 +617,20 @@ def _partners(
 
 def _asked_of(resolver: Resolver, noun: Token) -> list[str]:
     """'its demand for Estonia to hold a referendum', 'another US demand - for Ukraine to hold an
-    election': who is to do what is demanded, read off the words (the parse hangs 'to hold' anywhere)."""
+    election': who is to do what is demanded, read off the words (the parse hangs 'to hold' anywhere);
+    'Russia's demand that it cede land': the subject of the demanded clause ('it': the state the
+    sentence is about, the subject of the verb taking the demand)."""
+    clauses = (c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX"))
+    clause = next(clauses, None)
+    subj = resolver.subject_of(clause) if clause is not None else None
+    if clause is not None and subj is not None and subj.head.i == clause.i:
+        if subj.lower_ == "it":
+            verb = noun.head if noun.dep_ in ("dobj", "nsubjpass") else None
+            outer = resolver.subject_of(verb) if verb is not None else None
+            found = resolver.actors(outer) if outer is not None else []
+        else:
+            found = resolver.actors(subj)
+        return found[:1]
     doc, i = resolver.doc, noun.i + 1
     while i < noun.sent.end and doc[i].text in ("-", "\u2013", "\u2014", ","):
         i += 1
@@ -926,7 +939,7 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
             return "scheduled", True
         if node.tag_ in ("VBD", "VBN") and hop == 0:
             return "occurred", True
-        if etype in SPEECH_ACTS or node.dep_ not in _STATUS_CLIMB or node.head is node:
+        if etype in SPEECH_ACTS or node.dep_ not in _STATUS_CLIMB or node.head.i == node.i:
             break
         if node.dep_ == "conj" and node.head.tag_ in ("VBD", "VBN"):
             return "occurred", True
@@ -942,7 +955,7 @@ def _status(pred: Token, etype: str) -> tuple[str | None, bool]:
 def _future_time_clause(pred: Token) -> bool:
     """'will speak on Tuesday when he meets dissidents': a present tense in a time clause of a future."""
     node = pred
-    while node.dep_ == "conj" and node.head is not node:
+    while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head
     if node.dep_ != "advcl" or not any(
         c.dep_ in ("mark", "advmod") and c.lower_ in _TIME_CLAUSE_MARKS for c in node.children
@@ -1016,7 +1029,7 @@ def _pick_month(
 
     def read(ent: SpacySpan) -> str | None:
         node, path = ent.root, []
-        while node.i not in spine and node.head is not node:
+        while node.i not in spine and node.head.i != node.i:
             path.append(node.dep_)
             node = node.head
         if _NESTED_CLAUSE_DEPS.intersection(path) or (
@@ -1059,14 +1072,14 @@ def _clause_time(
         for ent in inside:
             value = resolve(ent)
             if value is not None:
-                return value, node is trig or node is pred or not seen_pred
-        if node is pred:
+                return value, node.i == trig.i or node.i == pred.i or not seen_pred
+        if node.i == pred.i:
             seen_pred = True
         told = etype in SPEECH_ACTS and node.dep_ == "ccomp" and _lemma(node.head) in NEUTRAL_SPEECH_VERBS
         if (
-            node.head is node
+            node.head.i == node.i
             or (node.dep_ not in _DATE_CLIMB and not told)
-            or (hop >= _DATE_HOPS and node is not pred)
+            or (hop >= _DATE_HOPS and node.i != pred.i)
         ):
             break  # ('told Obama on Thursday that China was opposed': a stance is taken when it is told)
         if node.dep_ == "advcl" and any(
@@ -1097,7 +1110,7 @@ def _hypothetical_content(pred: Token) -> bool:
     node = pred
     for _ in range(_STATUS_HOPS):
         head = node.head
-        if head is node or node.dep_ not in _CONTENT_CLIMB:
+        if head.i == node.i or node.dep_ not in _CONTENT_CLIMB:
             return False
         if node.dep_ in ("acl", "xcomp") and _lemma(head) in ABILITY_NOUNS:
             return True
@@ -1115,7 +1128,7 @@ def _in_condition(pred: Token) -> bool:
             c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in node.children
         ):
             return True
-        if node.head is node or node.dep_ in ("ccomp", "relcl", "csubj"):
+        if node.head.i == node.i or node.dep_ in ("ccomp", "relcl", "csubj"):
             return False
         node = node.head
     return False
@@ -1217,7 +1230,7 @@ def _repeated(pred: Token) -> bool:
         if not (twice or counted):
             continue
         node = tok.head
-        while node.i != pred.i and node.pos_ not in ("VERB", "AUX") and node.head is not node:
+        while node.i != pred.i and node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
             node = node.head
         if node.i == pred.i:
             return True
@@ -1384,7 +1397,7 @@ def _excluded(pred: Token, trig: Token) -> set[int]:
 def _in_other_clause(tok: Token, spine: set[int]) -> bool:
     """tok hangs, below where it meets the event's spine, from a clause or temporal phrase of its own."""
     node = tok
-    while node.i not in spine and node.head is not node:
+    while node.i not in spine and node.head.i != node.i:
         if _opens_clause(node):
             return True
         node = node.head
@@ -1482,11 +1495,13 @@ def _places_the_act(held: Token, pred: Token, trig: Token) -> bool:
     if trig.pos_ != "NOUN":
         return False
     node = held
-    while node is not trig and node.head is not node:
-        if node.pos_ in ("VERB", "AUX"):
+    for _ in range(len(held.sent)):  # spaCy makes a new Token per access: compare indices
+        if node.i == trig.i:
+            return True
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
             return False
         node = node.head
-    return node is trig
+    return False
 
 
 def _venue_place(resolver: Resolver, tok: Token) -> str:
@@ -1507,7 +1522,7 @@ def _venue_place(resolver: Resolver, tok: Token) -> str:
 
 
 def _mode(etype: str, mode: str | None, trig: Token, pred: Token, actors: list[str]) -> str | None:
-    lo, hi = _subtree_range(pred if pred is not trig else trig)
+    lo, hi = _subtree_range(pred if pred.i != trig.i else trig)
     if pred.pos_ in ("VERB", "AUX"):
         lo = min(
             [pred.i]
@@ -1868,7 +1883,7 @@ def _sentence_drafts(
                 date=day,
                 time_utc=time_utc,
                 status=status,
-                trigger=trig.text if pred is trig else f"{pred.text} {trig.text}",
+                trigger=trig.text if pred.i == trig.i else f"{pred.text} {trig.text}",
                 sent_start=sent.start_char,
                 sent_end=sent.end_char,
                 tok=trig.i,

@@ -72,7 +72,7 @@ def _governing_cue(doc: Doc, first: int, last: int, mask: list[bool]) -> Token |
             continue
         node = tok
         for _ in range(8):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if _is_cue(node, mask):
@@ -231,7 +231,7 @@ def _clause_subject(doc: Doc, site: _Site, resolver: Resolver) -> _Source:
     for tok in inside:
         node = tok
         for _ in range(6):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if resolver.quoted(node.i) or node.pos_ not in ("VERB", "AUX"):
@@ -272,7 +272,7 @@ def _reporter(cue: Token, mask: list[bool], resolver: Resolver) -> _Source | Non
     """'Zheng said the two sides agreed the resolution "should be ..."': the named reporter above."""
     node = cue
     for _ in range(4):
-        if node.dep_ not in ("ccomp", "conj", "advcl") or node.head is node:
+        if node.dep_ not in ("ccomp", "conj", "advcl") or node.head.i == node.i:
             return None
         node = node.head
         if _is_cue(node, mask):

@@ -111,7 +111,7 @@ class Resolver:
                 # "announced its intention to provide", "accepted an invitation to visit": the verb's subject.
                 tok = tok.head.head
                 continue
-            if tok.dep_ not in _CLIMB or tok.head is tok:
+            if tok.dep_ not in _CLIMB or tok.head.i == tok.i:
                 return None
             tok = tok.head
         return None
@@ -326,7 +326,7 @@ class Resolver:
         """'Britain said it would ...': 'it' is the non-person subject of the speech verb above it."""
         node = tok
         for _ in range(4):
-            if node.head is node:
+            if node.head.i == node.i:
                 return None
             node = node.head
             if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in SPEECH_VERBS:
@@ -343,7 +343,7 @@ class Resolver:
         """'Finland renewed its demand': 'its' is the state or body that is the subject of the verb
         its noun hangs from."""
         node = tok.head
-        while node.dep_ in ("dobj", "pobj", "prep", "conj") and node.head is not node:
+        while node.dep_ in ("dobj", "pobj", "prep", "conj") and node.head.i != node.i:
             node = node.head
         if node.pos_ not in ("VERB", "AUX"):
             return None
@@ -374,7 +374,7 @@ class Resolver:
         """'Trump said that he will...': the person subject of a verb above the pronoun's clause."""
         node = tok
         for _ in range(8):
-            if node.head is node:
+            if node.head.i == node.i:
                 return None
             node = node.head
             if node.pos_ not in ("VERB", "AUX"):
